@@ -113,6 +113,7 @@ pub struct ReelError {
     /// snippet), or a plain description for local errors.
     pub message: String,
     pub status: Option<u16>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub retry_after_secs: Option<u64>,
 }
 

@@ -21,6 +21,7 @@ pub mod reply_parser;
 pub mod request;
 pub mod sse;
 pub mod sse_sanitize;
+pub mod task_status;
 pub mod transport;
 
 pub use conversation::{Message, Role, Thread, Turn};

@@ -45,10 +45,11 @@ pub struct Failure {
     pub kind: ErrorKind,
     pub message: String,
     /// Seconds to wait, for `rate_limited`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub retry_after_secs: Option<u64>,
     /// HTTP status, when the failure came from one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status: Option<u16>,
 }
 

@@ -231,3 +231,50 @@ pub fn from_reqwest(e: reqwest::Error) -> ReelError {
     };
     ReelError::new(kind, msg)
 }
+
+impl ApiClient {
+    /// Fetch a task's raw data (原始数据) to learn its fate. The API key is
+    /// sent only when the link is on the API's own origin.
+    pub async fn fetch_task_status(
+        &self,
+        raw_data_url: &str,
+        api: Option<(&str, &str)>,
+        cancel: &CancellationToken,
+    ) -> Result<crate::task_status::TaskStatus, ReelError> {
+        let url = url::Url::parse(raw_data_url)
+            .map_err(|e| ReelError::new(ErrorKind::BadRequest, format!("bad task link: {e}")))?;
+        if url.scheme() != "http" && url.scheme() != "https" {
+            return Err(ReelError::new(
+                ErrorKind::BadRequest,
+                "the task link is not http(s)",
+            ));
+        }
+        let mut req = self
+            .http
+            .get(url.clone())
+            .header(ACCEPT, "application/json");
+        if let Some((base_url, key)) = api {
+            if BaseUrl::parse(base_url).is_ok_and(|b| b.origin() == url.origin()) {
+                req = req.header(AUTHORIZATION, authorization(key)?);
+            }
+        }
+        let resp = race(cancel, CONNECT_TIMEOUT * 3, req.send())
+            .await?
+            .map_err(from_reqwest)?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = read_capped(resp, cancel, CONNECT_TIMEOUT * 3).await?;
+        let text = String::from_utf8_lossy(&body);
+        if !(200..300).contains(&status) {
+            return Err(classify_http(
+                status,
+                None,
+                header(&headers, CONTENT_TYPE.as_str()).as_deref(),
+                &text,
+            ));
+        }
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|_| ReelError::new(ErrorKind::Protocol, "the task's raw data is not JSON"))?;
+        Ok(crate::task_status::parse_task_status(&v))
+    }
+}
