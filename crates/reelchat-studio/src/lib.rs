@@ -1,0 +1,16 @@
+//! ReelChat's app services, without Tauri: conversations on disk, generation
+//! jobs that persist as they stream, downloads of results, the loopback media
+//! server, the API key's storage and the demo relay. The Tauri shell only
+//! forwards to these.
+
+pub mod demo;
+pub mod download;
+pub mod error;
+pub mod ids;
+pub mod jobs;
+pub mod media_server;
+pub mod model;
+pub mod secrets;
+pub mod settings;
+pub mod store;
+pub mod studio;
