@@ -2,6 +2,7 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import en from "./en";
 import zhCN from "./zh-CN";
+import type { Language as LanguageSetting } from "../api/types";
 
 export const SUPPORTED_LANGUAGES = ["en", "zh-CN"] as const;
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
@@ -9,6 +10,11 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 /** Picks the UI language from a BCP 47 tag (e.g. `navigator.language`): any `zh*` → zh-CN, else en. */
 export function pickLanguage(tag: string | null | undefined): Language {
   return tag?.trim().toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+}
+
+/** The UI language for the language setting: "system" follows `navigator.language`. */
+export function resolveLanguage(setting: LanguageSetting, systemTag = globalThis.navigator?.language): Language {
+  return setting === "system" ? pickLanguage(systemTag) : setting;
 }
 
 export const resources = {
@@ -27,9 +33,18 @@ export function initI18n(language: Language = pickLanguage(globalThis.navigator?
       interpolation: { escapeValue: false }, // React escapes already.
       initAsync: false,
     });
+  } else if (i18n.language !== language) {
+    void i18n.changeLanguage(language);
   }
   document.documentElement.lang = i18n.language;
   return i18n;
+}
+
+/** Switches the UI language (from the settings). */
+export function applyLanguage(setting: LanguageSetting) {
+  const lang = resolveLanguage(setting);
+  if (i18n.language !== lang) void i18n.changeLanguage(lang);
+  document.documentElement.lang = lang;
 }
 
 export default i18n;

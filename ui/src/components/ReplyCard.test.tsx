@@ -1,0 +1,220 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { initI18n } from "../i18n";
+import type { ErrorKind, TurnRecord } from "../api/types";
+import { handlers, invoke, resetTauriMocks } from "../test/tauriMock";
+import { makeReply, makeTurn, runningTurn, succeededTurn, TASK } from "../test/fixtures";
+import { renderWithApp } from "../test/render";
+import { AppContext, type AppContextValue } from "../state/app";
+import { ConfirmProvider } from "../state/confirm";
+import { ReplyCard } from "./ReplyCard";
+import { stepViews } from "./Stepper";
+
+vi.mock("@tauri-apps/api/core", async () => (await import("../test/tauriMock")).coreModule);
+vi.mock("@tauri-apps/plugin-clipboard-manager", async () => (await import("../test/tauriMock")).clipboardModule);
+
+beforeAll(() => {
+  initI18n("en");
+});
+beforeEach(resetTauriMocks);
+afterEach(cleanup);
+
+function card(turn: TurnRecord, over: Partial<Parameters<typeof ReplyCard>[0]> = {}) {
+  const props = {
+    conversationId: "c_1",
+    turn,
+    isHead: false,
+    parentVersion: null,
+    onContinue: vi.fn(),
+    onRetry: vi.fn(),
+    onChanged: vi.fn(),
+    ...over,
+  };
+  return { props, ...renderWithApp(<ReplyCard {...props} />) };
+}
+
+describe("ReplyCard while running", () => {
+  it("shows the plan, the task id and a progress bar that follows reply.progress", () => {
+    const { rerender, ctx } = card(runningTurn(36));
+    const bar = screen.getByTestId("progress");
+    expect(bar.getAttribute("role")).toBe("progressbar");
+    expect(bar.getAttribute("aria-valuenow")).toBe("36");
+    expect(bar.getAttribute("aria-valuemin")).toBe("0");
+    expect(bar.getAttribute("aria-valuemax")).toBe("100");
+    expect(screen.getByTestId("task-id").textContent).toBe(TASK.id);
+    expect(screen.getByTestId("plan-orientation").textContent).toBe("Portrait");
+    expect(screen.getByTestId("plan-duration").textContent).toBe("10 s");
+    expect(screen.getByTestId("step-queued").dataset["state"]).toBe("done");
+    expect(screen.getByTestId("step-generating").dataset["state"]).toBe("active");
+    expect(screen.getByTestId("step-done").dataset["state"]).toBe("pending");
+    expect(screen.queryByTestId("video-player")).toBeNull();
+    expect(screen.queryByTestId("retry")).toBeNull();
+
+    rerender(<ReplyCardWith ctx={ctx} turn={runningTurn(81)} />);
+    expect(screen.getByTestId("progress").getAttribute("aria-valuenow")).toBe("81");
+  });
+
+  it("shows 0 and a waiting line before any progress is known", () => {
+    card(makeTurn({ reply: makeReply({ phase: "queued", task: TASK, task_ids: [TASK.id] }), steps: { queued_at: 1_760_000_001_000, generating_at: null, finished_at: null } }));
+    expect(screen.getByTestId("progress").getAttribute("aria-valuenow")).toBe("0");
+    expect(screen.getByTestId("step-queued").dataset["state"]).toBe("active");
+    expect(screen.getByText("Waiting for the server…")).toBeTruthy();
+  });
+
+  it("opens the task page in the system browser", async () => {
+    handlers["open_external"] = () => null;
+    card(runningTurn(10));
+    fireEvent.click(screen.getByText("Open task page"));
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith("open_external", { url: TASK.task_page_url }));
+  });
+});
+
+// Re-render helper that keeps the same providers.
+function ReplyCardWith({ ctx, turn }: { ctx: AppContextValue; turn: TurnRecord }) {
+  return (
+    <AppContext.Provider value={ctx}>
+      <ConfirmProvider>
+        <ReplyCard conversationId="c_1" turn={turn} isHead={false} parentVersion={null} onContinue={vi.fn()} onRetry={vi.fn()} onChanged={vi.fn()} />
+      </ConfirmProvider>
+    </AppContext.Provider>
+  );
+}
+
+describe("ReplyCard when succeeded", () => {
+  it("plays the local copy through the media server, not the remote link", () => {
+    card(succeededTurn({ media: { video: "c_1/t 1.mp4", preview: "c_1/t_1-poster.webp", state: "done", error: null } }), {
+      parentVersion: 1,
+    });
+    const video = screen.getByTestId("video-player") as HTMLVideoElement;
+    expect(video.getAttribute("src")).toBe("http://127.0.0.1:4321/tok/c_1/t%201.mp4");
+    expect(video.getAttribute("poster")).toBe("http://127.0.0.1:4321/tok/c_1/t_1-poster.webp");
+    expect(video.hasAttribute("controls")).toBe(true);
+    expect(video.getAttribute("preload")).toBe("metadata");
+    expect(screen.getByTestId("version-badge").textContent).toBe("v1");
+    expect(screen.getByTestId("remix-of").textContent).toBe("Remix of v1");
+    expect(screen.getByTestId("step-done").dataset["state"]).toBe("done");
+    expect(screen.queryByTestId("progress")).toBeNull();
+  });
+
+  it("falls back to the remote video and preview when there is no local copy", () => {
+    card(succeededTurn({ media: { video: null, preview: null, state: "failed", error: "disk full" } }));
+    const video = screen.getByTestId("video-player") as HTMLVideoElement;
+    expect(video.getAttribute("src")).toBe("https://cdn.example.test/v.mp4");
+    expect(video.getAttribute("poster")).toBe("https://cdn.example.test/p.webp");
+    expect(screen.getByText(/could not be saved \(disk full\)/)).toBeTruthy();
+  });
+
+  it("offers continue-from-here, or says it is the head", () => {
+    const onContinue = vi.fn();
+    const { unmount } = card(succeededTurn(), { onContinue });
+    fireEvent.click(screen.getByTestId("continue-from-here"));
+    expect(onContinue).toHaveBeenCalledWith("t_1");
+    unmount();
+    card(succeededTurn(), { isHead: true });
+    expect(screen.queryByTestId("continue-from-here")).toBeNull();
+    expect(screen.getByTestId("head-note").textContent).toBe("Your next message changes this version");
+  });
+
+  it("toggles the server text", () => {
+    card(succeededTurn());
+    expect(screen.queryByTestId("server-text")).toBeNull();
+    fireEvent.click(screen.getByTestId("show-server-text"));
+    expect(screen.getByTestId("server-text").textContent).toContain("视频文件");
+    expect(screen.getByTestId("show-server-text").getAttribute("aria-expanded")).toBe("true");
+  });
+});
+
+describe("ReplyCard when interrupted", () => {
+  const interrupted = () =>
+    runningTurn(44, {
+      status: "interrupted",
+      failure: { kind: "network", message: "connection reset" },
+      steps: { queued_at: 1_760_000_002_000, generating_at: 1_760_000_005_000, finished_at: 1_760_000_060_000 },
+    });
+
+  it("keeps the partial reply and offers check status and retry", () => {
+    const onRetry = vi.fn();
+    card(interrupted(), { onRetry });
+    expect(screen.getByTestId("task-id").textContent).toBe(TASK.id);
+    expect(screen.getByTestId("progress").getAttribute("aria-valuenow")).toBe("44");
+    expect(screen.getByTestId("error-message").dataset["kind"]).toBe("network");
+    expect(screen.getByTestId("step-generating").dataset["state"]).toBe("failed");
+    expect(screen.getByTestId("step-done").dataset["state"]).toBe("failed");
+    expect(screen.getByTestId("check-status")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("retry"));
+    expect(onRetry).toHaveBeenCalled();
+  });
+
+  it("check status says what the server reports", async () => {
+    handlers["check_status"] = () => ({ turn: interrupted(), remote_status: "running" });
+    const { props } = card(interrupted());
+    fireEvent.click(screen.getByTestId("check-status"));
+    await waitFor(() => expect(screen.getByTestId("check-result").textContent).toBe("Still generating on the server (44%)."));
+    expect(invoke).toHaveBeenCalledWith("check_status", { conversationId: "c_1", turnId: "t_1" });
+    expect(props.onChanged).toHaveBeenCalled();
+  });
+});
+
+describe("ReplyCard failures", () => {
+  const cases: [ErrorKind, string, string][] = [
+    ["auth", "", "The API key is invalid or expired."],
+    ["quota", "", "Your account is out of quota. Top it up and try again."],
+    ["policy", "sentinel_block: violence", "Blocked by the content policy: sentinel_block: violence"],
+    ["gateway", "502 Bad Gateway", "The server's gateway is unavailable. Try again later."],
+    ["network", "", "The network connection failed or was lost."],
+    ["timeout", "", "The server stopped responding for too long."],
+    ["server", "", "The server had an error. Try again later."],
+    ["generation_failed", "", "The video could not be generated."],
+    ["protocol", "", "The server's reply was not understood. Check the API address."],
+    ["cancelled", "", "Stopped."],
+  ];
+  it.each(cases)("%s shows its localized text", (kind, message, text) => {
+    card(makeTurn({ status: "failed", failure: { kind, message }, reply: makeReply({ phase: "failed" }) }));
+    const el = screen.getByTestId("error-message");
+    expect(el.dataset["kind"]).toBe(kind);
+    expect(el.textContent).toBe(text);
+  });
+
+  it("rate_limited says how long to wait", () => {
+    card(makeTurn({ status: "failed", failure: { kind: "rate_limited", message: "429", retry_after_secs: 30 } }));
+    expect(screen.getByTestId("error-message").textContent).toBe("Too many requests. Try again in 30 s.");
+  });
+
+  it("auth offers to open the settings", () => {
+    const { ctx } = card(makeTurn({ status: "failed", failure: { kind: "auth", message: "无效的令牌" } }));
+    fireEvent.click(screen.getByTestId("open-settings"));
+    expect(ctx.openSettings).toHaveBeenCalled();
+  });
+
+  it("speaks Chinese", async () => {
+    const i18n = initI18n("zh-CN");
+    card(makeTurn({ status: "failed", failure: { kind: "auth", message: "" } }));
+    expect(screen.getByTestId("error-message").textContent).toBe("API 密钥无效或已过期。");
+    expect(screen.getByTestId("open-settings").textContent).toBe("打开设置");
+    cleanup();
+    card(makeTurn({ status: "failed", failure: { kind: "cancelled", message: "" } }));
+    expect(screen.getByTestId("error-message").textContent).toBe("已停止。");
+    await act(() => i18n.changeLanguage("en"));
+  });
+
+  it("a finished reply without a video is a generation failure", () => {
+    card(makeTurn({ status: "failed", failure: null }));
+    expect(screen.getByTestId("error-message").dataset["kind"]).toBe("generation_failed");
+  });
+});
+
+describe("stepViews", () => {
+  it("times each step, live while running", () => {
+    const t = runningTurn(50);
+    const [q, g, d] = stepViews(t, t.created_at + 65_000);
+    expect(q).toMatchObject({ state: "done", elapsed: 3000 });
+    expect(g).toMatchObject({ state: "active", elapsed: 60_000 });
+    expect(d).toMatchObject({ state: "pending", elapsed: null });
+  });
+
+  it("a succeeded turn has every step done and a total", () => {
+    const [q, g, d] = stepViews(succeededTurn(), 0);
+    expect([q?.state, g?.state, d?.state]).toEqual(["done", "done", "done"]);
+    expect(d?.elapsed).toBe(125_000);
+  });
+});
