@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testi
 import { initI18n } from "./i18n";
 import type { Conversation, JobUpdate } from "./api/types";
 import { channels, emitEvent, handlers, invoke, resetTauriMocks } from "./test/tauriMock";
-import { makeConversation, makeSettings, makeTurn, runningTurn, succeededTurn } from "./test/fixtures";
+import { fail, makeConversation, makeSettings, makeTurn, runningTurn, succeededTurn } from "./test/fixtures";
 import { clearToasts } from "./state/toasts";
 import { jobStore } from "./state/jobs";
 import App from "./App";
@@ -173,7 +173,7 @@ describe("chatting", () => {
 
   it("retry asks first, then sends the same prompt with the same parent", async () => {
     const v1 = succeededTurn({ id: "t_1" });
-    const broken = runningTurn(40, { id: "t_2", parent: "t_1", prompt: "让牛的头上顶着光圈", status: "interrupted", failure: { kind: "timeout", message: "idle" } });
+    const broken = runningTurn(40, { id: "t_2", parent: "t_1", prompt: "让牛的头上顶着光圈", status: "interrupted", failure: fail("timeout", "idle") });
     conv = { ...conv, head: "t_1", turns: [v1, broken] };
     handlers["send_message"] = () => makeTurn({ id: "t_3", parent: "t_1", prompt: "让牛的头上顶着光圈" });
     render(<App />);

@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react
 import { initI18n } from "../i18n";
 import type { ErrorKind, TurnRecord } from "../api/types";
 import { handlers, invoke, resetTauriMocks } from "../test/tauriMock";
-import { makeReply, makeTurn, runningTurn, succeededTurn, TASK } from "../test/fixtures";
+import { fail, makeReply, makeTurn, runningTurn, succeededTurn, TASK } from "../test/fixtures";
 import { renderWithApp } from "../test/render";
 import { AppContext, type AppContextValue } from "../state/app";
 import { ConfirmProvider } from "../state/confirm";
@@ -128,7 +128,7 @@ describe("ReplyCard when interrupted", () => {
   const interrupted = () =>
     runningTurn(44, {
       status: "interrupted",
-      failure: { kind: "network", message: "connection reset" },
+      failure: fail("network", "connection reset"),
       steps: { queued_at: 1_760_000_002_000, generating_at: 1_760_000_005_000, finished_at: 1_760_000_060_000 },
     });
 
@@ -169,30 +169,30 @@ describe("ReplyCard failures", () => {
     ["cancelled", "", "Stopped."],
   ];
   it.each(cases)("%s shows its localized text", (kind, message, text) => {
-    card(makeTurn({ status: "failed", failure: { kind, message }, reply: makeReply({ phase: "failed" }) }));
+    card(makeTurn({ status: "failed", failure: fail(kind, message), reply: makeReply({ phase: "failed" }) }));
     const el = screen.getByTestId("error-message");
     expect(el.dataset["kind"]).toBe(kind);
     expect(el.textContent).toBe(text);
   });
 
   it("rate_limited says how long to wait", () => {
-    card(makeTurn({ status: "failed", failure: { kind: "rate_limited", message: "429", retry_after_secs: 30 } }));
+    card(makeTurn({ status: "failed", failure: fail("rate_limited", "429", { retry_after_secs: 30 }) }));
     expect(screen.getByTestId("error-message").textContent).toBe("Too many requests. Try again in 30 s.");
   });
 
   it("auth offers to open the settings", () => {
-    const { ctx } = card(makeTurn({ status: "failed", failure: { kind: "auth", message: "无效的令牌" } }));
+    const { ctx } = card(makeTurn({ status: "failed", failure: fail("auth", "无效的令牌") }));
     fireEvent.click(screen.getByTestId("open-settings"));
     expect(ctx.openSettings).toHaveBeenCalled();
   });
 
   it("speaks Chinese", async () => {
     const i18n = initI18n("zh-CN");
-    card(makeTurn({ status: "failed", failure: { kind: "auth", message: "" } }));
+    card(makeTurn({ status: "failed", failure: fail("auth", "") }));
     expect(screen.getByTestId("error-message").textContent).toBe("API 密钥无效或已过期。");
     expect(screen.getByTestId("open-settings").textContent).toBe("打开设置");
     cleanup();
-    card(makeTurn({ status: "failed", failure: { kind: "cancelled", message: "" } }));
+    card(makeTurn({ status: "failed", failure: fail("cancelled", "") }));
     expect(screen.getByTestId("error-message").textContent).toBe("已停止。");
     await act(() => i18n.changeLanguage("en"));
   });

@@ -42,7 +42,7 @@ export interface ReplyCardProps {
 export function turnFailure(turn: TurnRecord): Failure | null {
   const f = turn.failure ?? turn.reply.failure;
   if (f) return f;
-  if (turn.status === "failed") return { kind: "generation_failed", message: "" };
+  if (turn.status === "failed") return { kind: "generation_failed", message: "", retry_after_secs: null, status: null };
   return null;
 }
 
@@ -284,7 +284,13 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
       <footer className="reply-actions">
         {succeeded && (
           <>
-            <button type="button" className="button small" onClick={() => void doSaveAs()} data-testid="save-as">
+            <button
+              type="button"
+              className="button small"
+              disabled={!turn.media.video}
+              onClick={() => void doSaveAs()}
+              data-testid="save-as"
+            >
               <IconDownload size={14} />
               {t("turn.saveAs")}
             </button>

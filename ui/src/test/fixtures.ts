@@ -1,4 +1,4 @@
-import type { Conversation, ReplyState, SettingsView, TurnRecord } from "../api/types";
+import type { Conversation, ErrorKind, Failure, ReplyState, SettingsView, TurnRecord } from "../api/types";
 
 export function makeSettings(over: Partial<SettingsView> = {}): SettingsView {
   return {
@@ -96,4 +96,8 @@ export function succeededTurn(over: Partial<TurnRecord> = {}): TurnRecord {
 
 export function makeConversation(over: Partial<Conversation> = {}): Conversation {
   return { id: "c_1", title: "", created_at: T0, updated_at: T0, head: null, turns: [], ...over };
+}
+
+export function fail(kind: ErrorKind, message = "", over: Partial<Failure> = {}): Failure {
+  return { kind, message, retry_after_secs: null, status: null, ...over };
 }
