@@ -1,21 +1,21 @@
-//! ReelChat desktop app: the Tauri shell that hosts the webview UI.
+//! ReelChat desktop app: the Tauri shell. It opens the data folder, starts
+//! the loopback media server, and hosts thin commands (see `commands`) that
+//! forward to reelchat-studio.
 
-use serde::Serialize;
+mod commands;
+mod locale;
+mod observer;
+mod state;
 
-/// What `app_info` tells the webview about the running app.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct AppInfo {
-    /// The app's version (the crate version, as set in the workspace).
-    pub version: String,
-}
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
-/// Returns basic information about the running app.
-#[tauri::command]
-fn app_info() -> AppInfo {
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-    }
-}
+use reelchat_studio::media_server::MediaServer;
+use reelchat_studio::secrets::SecretStore;
+use reelchat_studio::studio::Studio;
+use tauri::{Emitter, Manager, WindowEvent};
+
+use crate::state::{load_settings, AppState};
 
 /// Builds and runs the app. Blocks until the app exits.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -26,7 +26,49 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .invoke_handler(tauri::generate_handler![app_info])
+        .setup(|app| {
+            let state = tauri::async_runtime::block_on(open_state(app.handle()))?;
+            app.manage(state);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing while videos generate asks first (the webview shows the question).
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    if !state.studio.running().is_empty() && !state.quitting.load(Ordering::SeqCst)
+                    {
+                        api.prevent_close();
+                        let _ = window.emit("close-requested", ());
+                    }
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::quit_app,
+            commands::app::startup_notices,
+            commands::settings::get_settings,
+            commands::settings::update_settings,
+            commands::settings::set_api_key,
+            commands::settings::clear_api_key,
+            commands::settings::test_connection,
+            commands::settings::start_demo,
+            commands::settings::stop_demo,
+            commands::conversations::list_conversations,
+            commands::conversations::get_conversation,
+            commands::conversations::create_conversation,
+            commands::conversations::rename_conversation,
+            commands::conversations::delete_conversation,
+            commands::conversations::set_head,
+            commands::generation::send_message,
+            commands::generation::stop_generation,
+            commands::generation::check_status,
+            commands::generation::running_jobs,
+            commands::media::media_base_url,
+            commands::media::open_external,
+            commands::media::save_video_as,
+            commands::media::open_media_folder,
+        ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("reelchat: error while running the app: {e}");
@@ -34,18 +76,33 @@ pub fn run() {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn app_info_reports_crate_version() {
-        let info = app_info();
-        assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
-        let json = serde_json::to_value(&info).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({ "version": env!("CARGO_PKG_VERSION") })
-        );
-    }
+async fn open_state(app: &tauri::AppHandle) -> Result<AppState, Box<dyn std::error::Error>> {
+    let data_dir = app.path().app_data_dir()?;
+    let config_dir = app.path().app_config_dir()?;
+    std::fs::create_dir_all(&config_dir)?;
+    let (studio, store_notices) = Studio::open(&data_dir).map_err(|e| {
+        format!(
+            "cannot open the data folder {}: {}",
+            data_dir.display(),
+            e.message
+        )
+    })?;
+    let media = MediaServer::start(studio.media_dir().to_path_buf()).await?;
+    let secrets = SecretStore::new(config_dir.join("api-key"));
+    let settings = load_settings(app);
+    let demo = if settings.demo {
+        reelchat_studio::demo::start_demo_relay().await.ok()
+    } else {
+        None
+    };
+    let notices = store_notices.into_iter().map(|n| n.message).collect();
+    Ok(AppState {
+        studio,
+        media,
+        secrets,
+        settings: Mutex::new(settings),
+        demo: tokio::sync::Mutex::new(demo),
+        notices,
+        quitting: AtomicBool::new(false),
+    })
 }
