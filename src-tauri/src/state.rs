@@ -63,11 +63,15 @@ impl AppState {
             .secrets
             .get()?
             .ok_or_else(|| AppError::new(AppErrorKind::NoKey, "no API key is set"))?;
+        // End-to-end tests point the app at a mock relay on loopback outside
+        // the app (it must outlive a kill -9 of the app); only they set this.
+        let allow_loopback_media =
+            std::env::var("REELCHAT_TEST_ALLOW_LOOPBACK_MEDIA").is_ok_and(|v| v == "1");
         Ok(Connection {
             base_url: s.base_url,
             api_key: key,
             idle_timeout,
-            allow_loopback_media: false,
+            allow_loopback_media,
         })
     }
 }
