@@ -61,12 +61,14 @@ export default function App() {
     return subscribe(onJobsChanged((p) => jobStore.setRunning(p.running)));
   }, [load]);
 
-  const settings = boot.state === "ready" ? boot.settings : null;
+  const theme = boot.state === "ready" ? boot.settings.theme : null;
+  const language = boot.state === "ready" ? boot.settings.language : null;
   useEffect(() => {
-    if (!settings) return;
-    applyTheme(settings.theme);
-    applyLanguage(settings.language);
-  }, [settings?.theme, settings?.language]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (theme) applyTheme(theme);
+  }, [theme]);
+  useEffect(() => {
+    if (language) applyLanguage(language);
+  }, [language]);
 
   const setSettings = useCallback((s: SettingsView) => setBoot({ state: "ready", settings: s }), []);
 
@@ -241,6 +243,7 @@ function ShellBody({
           <NoticeBanner notices={notices} onDismiss={dismissNotices} />
           <ChatPane
             conversationId={selectedId}
+            refreshKey={listVersion}
             onCreated={(id) => {
               setSelectedId(id);
               refreshList();

@@ -16,11 +16,13 @@ const drafts = new Map<string, string>();
 
 interface ChatPaneProps {
   conversationId: string | null;
+  /** Changes when the conversation may have changed elsewhere (e.g. renamed in the sidebar). */
+  refreshKey?: number;
   /** A conversation was created here (the first message with none selected). */
   onCreated: (id: string) => void;
 }
 
-export function ChatPane({ conversationId, onCreated }: ChatPaneProps) {
+export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPaneProps) {
   const { t } = useTranslation();
   const { settings, refreshList } = useApp();
   const notifyError = useNotifyError();
@@ -68,6 +70,16 @@ export function ChatPane({ conversationId, onCreated }: ChatPaneProps) {
     void reload();
     inputRef.current?.focus();
   }, [conversationId, reload]);
+
+  // Renamed or changed elsewhere: reload quietly.
+  const firstRefresh = useRef(true);
+  useEffect(() => {
+    if (firstRefresh.current) {
+      firstRefresh.current = false;
+      return;
+    }
+    void reload();
+  }, [refreshKey]);
 
   // A job of this conversation settled: the stored conversation (head, versions) changed.
   useEffect(
@@ -209,9 +221,17 @@ export function ChatPane({ conversationId, onCreated }: ChatPaneProps) {
 
   const loading = conversationId !== null && conversation === null && loadError === null;
   const empty = !loading && turns.length === 0;
+  const title = conversation?.title.trim() || t("common.untitled");
+  const versions = turns.filter((x) => x.version !== null).length;
 
   return (
-    <section className="chat-pane" aria-label={conversation?.title || t("common.untitled")}>
+    <section className="chat-pane" aria-label={title}>
+      {conversationId && (
+        <div className="pane-title">
+          <h1 data-testid="conversation-heading">{conversation ? title : "\u00a0"}</h1>
+          {versions > 0 && <span className="badge badge-muted">{t("sidebar.versions", { count: versions })}</span>}
+        </div>
+      )}
       <MessageList conversationId={conversationId} count={turns.length}>
         {loadError && (
           <div className="pane-error" role="alert">

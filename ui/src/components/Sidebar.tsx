@@ -173,10 +173,8 @@ function ConversationItem({ item, active, running, now, onSelect, onDeleted, onR
   }
 
   const thumb = item.preview && mediaBase && !thumbFailed ? localMediaUrl(mediaBase, item.preview) : null;
-  const meta = [
-    formatRelative(item.updated_at, now, i18n.language, t("sidebar.justNow")),
-    item.versions > 0 ? t("sidebar.versions", { count: item.versions }) : t("sidebar.noVersions"),
-  ].join(" · ");
+  const when = formatRelative(item.updated_at, now, i18n.language, t("sidebar.justNow"));
+  const meta = item.versions > 0 ? `${when} · ${t("sidebar.versions", { count: item.versions })}` : when;
 
   return (
     <li

@@ -63,7 +63,6 @@ const en = {
     noResults: "No chats match “{{query}}”.",
     versions_one: "{{count}} version",
     versions_other: "{{count}} versions",
-    noVersions: "No video yet",
     running: "Generating",
     renameLabel: "New name",
     renameOf: "Rename “{{title}}”",

@@ -65,7 +65,6 @@ const zhCN: Strings = {
     noResults: "没有找到与“{{query}}”相关的对话。",
     versions_one: "{{count}} 个版本",
     versions_other: "{{count}} 个版本",
-    noVersions: "还没有视频",
     running: "生成中",
     renameLabel: "新名称",
     renameOf: "重命名“{{title}}”",
