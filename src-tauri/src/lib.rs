@@ -89,7 +89,16 @@ async fn open_state(app: &tauri::AppHandle) -> Result<AppState, Box<dyn std::err
     })?;
     let media = MediaServer::start(studio.media_dir().to_path_buf()).await?;
     let secrets = SecretStore::new(config_dir.join("api-key"));
-    let settings = load_settings(app);
+    let mut settings = load_settings(app);
+    // `scripts/run` asks for demo mode when no key is set, so a first
+    // launch can be tried at once.
+    if std::env::var("REELCHAT_AUTO_DEMO").is_ok_and(|v| v == "1")
+        && !settings.demo
+        && secrets.get().ok().flatten().is_none()
+    {
+        settings.demo = true;
+        settings.onboarded = true;
+    }
     let demo = if settings.demo {
         reelchat_studio::demo::start_demo_relay().await.ok()
     } else {
