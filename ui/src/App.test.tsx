@@ -233,6 +233,13 @@ describe("chatting", () => {
     await waitFor(() => expect(invoke).toHaveBeenCalledWith("rename_conversation", { id: "c_1", title: "Cows" }));
   });
 
+  it("searches through list_conversations", async () => {
+    render(<App />);
+    await screen.findByTestId("conversation-item");
+    fireEvent.change(screen.getByTestId("sidebar-search"), { target: { value: " 牛 " } });
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith("list_conversations", { query: "牛" }));
+  });
+
   it("marks running conversations from jobs-changed", async () => {
     render(<App />);
     const item = await screen.findByTestId("conversation-item");

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Conversation, TurnRecord } from "../api/types";
+import type { AppError, Conversation, TurnRecord } from "../api/types";
 import { createConversation, getConversation, sendMessage, setHead, stopGeneration } from "../api/commands";
 import { toAppError } from "../api/errors";
 import { useApp, useNotifyError } from "../state/app";
@@ -28,7 +28,7 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
   const notifyError = useNotifyError();
   const confirm = useConfirm();
   const [conversation, setConversation] = useState<Conversation | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<AppError | null>(null);
   const [draft, setDraftState] = useState(() => drafts.get(conversationId ?? "") ?? "");
   const [model, setModel] = useState(settings.default_model);
   const [sending, setSending] = useState(false);
@@ -57,9 +57,9 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
         setLoadError(null);
       }
     } catch (err) {
-      if (seq === loadSeq.current) setLoadError(errorText(t, toAppError(err)));
+      if (seq === loadSeq.current) setLoadError(toAppError(err));
     }
-  }, [conversationId, t]);
+  }, [conversationId]);
 
   // Switching conversation: show its draft, load it.
   useEffect(() => {
@@ -235,7 +235,7 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
       <MessageList conversationId={conversationId} count={turns.length}>
         {loadError && (
           <div className="pane-error" role="alert">
-            {t("chat.loadFailed", { reason: loadError })}
+            {t("chat.loadFailed", { reason: errorText(t, loadError) })}
           </div>
         )}
         {loading && (
