@@ -278,6 +278,24 @@ describe("settings", () => {
     await waitFor(() => expect(screen.queryByTestId("settings-dialog")).toBeNull());
   });
 
+  it("switches theme and language at once", async () => {
+    handlers["update_settings"] = (args) => makeSettings(args?.["patch"] as object);
+    render(<App />);
+    fireEvent.click(await screen.findByTestId("open-settings"));
+    const dialog = await screen.findByTestId("settings-dialog");
+    fireEvent.click(within(within(dialog).getByTestId("settings-theme")).getByText("Dark"));
+    await waitFor(() => expect(document.documentElement.dataset["theme"]).toBe("dark"));
+    expect(invoke).toHaveBeenCalledWith("update_settings", { patch: { theme: "dark" } });
+    fireEvent.click(within(within(dialog).getByTestId("settings-language")).getByText("中文"));
+    await waitFor(() => expect(screen.getByTestId("settings-dialog").textContent).toContain("设置"));
+    expect(document.documentElement.lang).toBe("zh-CN");
+    await act(async () => {
+      const { default: i18n } = await import("./i18n");
+      await i18n.changeLanguage("en");
+    });
+    document.documentElement.removeAttribute("data-theme");
+  });
+
   it("notes when the key is kept in a file", async () => {
     baseHandlers(makeSettings({ key_storage: "file" }));
     render(<App />);
