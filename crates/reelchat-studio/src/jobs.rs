@@ -77,7 +77,7 @@ impl Studio {
             c.turns.push(turn.clone());
             c.updated_at = now_ms();
             // Persist first: if this fails nothing was sent.
-            if let Err(e) = self.inner.store.save(&c) {
+            if let Err(e) = self.save_live(&c) {
                 *c = before;
                 return Err(e.into());
             }
@@ -210,7 +210,7 @@ impl Studio {
             c.head = Some(turn_id.to_string());
         }
         c.updated_at = now_ms().max(c.updated_at);
-        self.inner.store.save(&c)?;
+        self.save_live(&c)?;
         Ok(turn)
     }
 }
@@ -282,7 +282,7 @@ impl Job {
                 c.head = head;
             }
             c.updated_at = now_ms();
-            if let Err(e) = self.studio.inner.store.save(&c) {
+            if let Err(e) = self.studio.save_live(&c) {
                 save_error = Some(AppError::from(e));
             }
             turn
@@ -409,7 +409,7 @@ struct JobSink {
 impl JobSink {
     fn save(&mut self, c: &crate::model::Conversation) {
         self.last_save = Instant::now();
-        self.save_error = self.studio.inner.store.save(c).err().map(AppError::from);
+        self.save_error = self.studio.save_live(c).err().map(AppError::from);
     }
 }
 

@@ -206,14 +206,27 @@ impl Studio {
                 token.cancel();
             }
         }
-        self.inner.store.delete(id)?;
-        lock(&self.inner.cells).remove(id);
-        drop(cell);
+        {
+            // Under the conversation's lock, so a job saving right now cannot
+            // write the file back after it is gone (see `save_live`).
+            let _guard = lock(&cell);
+            lock(&self.inner.cells).remove(id);
+            self.inner.store.delete(id)?;
+        }
         let dir = self.inner.media_dir.join(id);
         if dir.starts_with(&self.inner.media_dir) && dir != self.inner.media_dir {
             let _ = std::fs::remove_dir_all(dir);
         }
         Ok(())
+    }
+
+    /// Save a conversation unless it was deleted. Call with its lock held.
+    pub(crate) fn save_live(&self, c: &Conversation) -> Result<(), crate::store::StoreError> {
+        if lock(&self.inner.cells).contains_key(&c.id) {
+            self.inner.store.save(c)
+        } else {
+            Ok(())
+        }
     }
 
     /// Choose which version the next message modifies ("continue from
@@ -243,7 +256,7 @@ impl Studio {
         let before = c.clone();
         f(&mut c)?;
         c.updated_at = now_ms().max(c.updated_at);
-        if let Err(e) = self.inner.store.save(&c) {
+        if let Err(e) = self.save_live(&c) {
             *c = before;
             return Err(e.into());
         }

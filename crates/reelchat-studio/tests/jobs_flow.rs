@@ -362,3 +362,40 @@ async fn a_reply_streaming_when_the_app_died_is_interrupted_on_reopen() {
     studio.stop(&t.id);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_a_conversation_while_it_generates_stops_the_job_and_stays_deleted() {
+    let relay = relay().await;
+    let dir = tempdir();
+    let (studio, _) = Studio::open(&dir).unwrap();
+    let conv = studio.create().unwrap();
+    let obs: Arc<Collect> = Arc::default();
+    studio
+        .send(
+            conn(&relay),
+            &conv.id,
+            "猫 [slow]",
+            "sora-2",
+            None,
+            obs.clone(),
+        )
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    studio.delete(&conv.id).unwrap();
+    obs.wait_done().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(studio.get(&conv.id).is_err());
+    let files: Vec<_> = std::fs::read_dir(dir.join("conversations"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.to_string_lossy().starts_with(&conv.id)),
+        "the deleted conversation came back: {files:?}"
+    );
+    assert!(studio.running().is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}
