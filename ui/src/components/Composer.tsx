@@ -118,9 +118,11 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
         <span id={hintId} className={`composer-hint${tooLong ? " is-error" : ""}`} data-testid="composer-hint">
           {tooLong
             ? t("composer.tooLong", { max: MAX_PROMPT_CHARS })
-            : empty && !running
-              ? t("composer.hintEmpty")
-              : t("composer.hintKeys")}
+            : running
+              ? t("composer.busy")
+              : empty
+                ? t("composer.hintEmpty")
+                : t("composer.hintKeys")}
         </span>
         {nearLimit && (
           <span className={`composer-counter${tooLong ? " is-error" : ""}`} data-testid="composer-counter">
