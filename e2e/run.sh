@@ -8,8 +8,13 @@
 # SPEC      spec files to run (default: e2e/specs/*.spec.mjs), each in its own app profile.
 #
 # Env: CARGO_TARGET_DIR (default ~/.cache/reelchat/target), REELCHAT_APP_BINARY (default
-# $CARGO_TARGET_DIR/debug/reelchat), E2E_LANG (the app's locale, default zh_CN.UTF-8; WebKitGTK
-# takes navigator.language from it, so the locale must exist: generated with localedef if missing).
+# $CARGO_TARGET_DIR/debug/reelchat), REELCHAT_MOCK_RELAY (default
+# $CARGO_TARGET_DIR/debug/reelchat-mock-relay, built with cargo if missing), E2E_LANG (the app's
+# locale, default zh_CN.UTF-8; WebKitGTK takes navigator.language from it, so the locale must
+# exist: generated with localedef if missing), E2E_DEMO_SPEED (the demo relay's tick in ms,
+# default 250: a generation takes about 5 s with visible progress).
+# The app gets REELCHAT_KEYRING=off (key in a 0600 file in the profile), REELCHAT_DEMO_SPEED and
+# REELCHAT_TEST_ALLOW_LOOPBACK_MEDIA=1 (media from an external mock relay on loopback).
 # Screenshots go to e2e/screenshots/, logs and profiles to e2e/logs/ (both git-ignored).
 # Needs: Xvfb, xdpyinfo (x11-utils), WebKitWebDriver (webkit2gtk-driver), tauri-driver, node,
 # locales (localedef), fonts-noto-cjk.
@@ -19,6 +24,8 @@ E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$E2E_DIR")"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reelchat/target}"
 APP="${REELCHAT_APP_BINARY:-$CARGO_TARGET_DIR/debug/reelchat}"
+RELAY="${REELCHAT_MOCK_RELAY:-$CARGO_TARGET_DIR/debug/reelchat-mock-relay}"
+DEMO_SPEED="${E2E_DEMO_SPEED:-250}"
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
 SCREENSHOT_DIR="$E2E_DIR/screenshots"
 RUN_DIR="$E2E_DIR/logs/run-$(date +%Y%m%d-%H%M%S)-$$"
@@ -28,7 +35,7 @@ SPECS=()
 for arg in "$@"; do
   case "$arg" in
     --build) BUILD=1 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) SPECS+=("$(realpath "$arg")") ;;
   esac
 done
@@ -86,7 +93,16 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if [ "$BUILD" = 1 ]; then
   log "building the test binary (frontend embedded)"
   (cd "$REPO_DIR/ui" && npm run tauri -- build --debug --no-bundle)
+  if [ -z "${REELCHAT_MOCK_RELAY:-}" ]; then
+    log "building the mock relay"
+    (cd "$REPO_DIR" && cargo build -p reelchat-mock-relay)
+  fi
 fi
+if [ ! -x "$RELAY" ] && [ -z "${REELCHAT_MOCK_RELAY:-}" ]; then
+  log "building the mock relay (missing at $RELAY)"
+  (cd "$REPO_DIR" && cargo build -p reelchat-mock-relay)
+fi
+[ -x "$RELAY" ] || { log "no mock relay binary at $RELAY"; exit 1; }
 if [ ! -x "$APP" ]; then
   log "no app binary at $APP"
   log "build it with: (cd ui && npm run tauri -- build --debug --no-bundle), or pass --build"
@@ -104,7 +120,7 @@ mkdir -p "$RUN_DIR" "$SCREENSHOT_DIR"
 # Keep the logs and profiles of the last 5 runs only.
 find "$E2E_DIR/logs" -mindepth 1 -maxdepth 1 -type d -name 'run-*' -printf '%T@ %p\n' 2>/dev/null |
   sort -rn | tail -n +6 | cut -d' ' -f2- | xargs -r rm -rf --
-log "app: $APP (locale $E2E_LANG)"
+log "app: $APP (locale $E2E_LANG, demo tick ${DEMO_SPEED} ms)"
 log "logs: $RUN_DIR"
 
 # --- Xvfb on a free display --------------------------------------------------------------------
@@ -124,9 +140,13 @@ xdpyinfo >/dev/null 2>&1 || { log "Xvfb did not come up on $DISPLAY"; exit 1; }
 log "Xvfb on $DISPLAY (pid $XVFB_PID)"
 # Never talk to a real session bus or Wayland compositor that happens to be around.
 unset WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
+# Never start in demo mode by itself (scripts/run sets this): the specs onboard through the UI.
+unset REELCHAT_AUTO_DEMO
+START_TIME=$SECONDS
 
 # --- one tauri-driver + profile per spec -------------------------------------------------------
 FAILED=0
+FAILED_NAMES=()
 for spec in "${SPECS[@]}"; do
   name="$(basename "$spec" .spec.mjs)"
   profile="$RUN_DIR/profile-$name"
@@ -145,6 +165,9 @@ for spec in "${SPECS[@]}"; do
     XDG_STATE_HOME="$profile/state" \
     XDG_RUNTIME_DIR="$profile/runtime" \
     LANG="$E2E_LANG" LC_ALL="$E2E_LANG" LANGUAGE="${E2E_LANG%%.*}" \
+    REELCHAT_KEYRING=off \
+    REELCHAT_DEMO_SPEED="$DEMO_SPEED" \
+    REELCHAT_TEST_ALLOW_LOOPBACK_MEDIA=1 \
     setsid "$TAURI_DRIVER" --port "$port" --native-port $((port + 1)) \
     >"$RUN_DIR/tauri-driver-$name.log" 2>&1 &
   DRIVER_PID=$!
@@ -158,9 +181,11 @@ for spec in "${SPECS[@]}"; do
   fi
   log "spec $name: tauri-driver on $port (pid $DRIVER_PID), profile $profile"
 
+  spec_start=$SECONDS
   set +e
   (cd "$E2E_DIR" && \
-    REELCHAT_APP_BINARY="$APP" TAURI_DRIVER_PORT="$port" \
+    REELCHAT_APP_BINARY="$APP" REELCHAT_MOCK_RELAY="$RELAY" TAURI_DRIVER_PORT="$port" \
+    E2E_DRIVER_PID="$DRIVER_PID" E2E_PROFILE_DIR="$profile" \
     E2E_SCREENSHOT_DIR="$SCREENSHOT_DIR" E2E_LOG_DIR="$RUN_DIR/wdio-$name" \
     npx --no-install wdio run ./wdio.conf.mjs --spec "$spec")
   rc=$?
@@ -168,10 +193,13 @@ for spec in "${SPECS[@]}"; do
   stop_driver
   if [ "$rc" -ne 0 ]; then
     FAILED=$((FAILED + 1))
-    log "spec $name FAILED (exit $rc); tauri-driver log: $RUN_DIR/tauri-driver-$name.log"
+    FAILED_NAMES+=("$name")
+    log "spec $name FAILED (exit $rc, $((SECONDS - spec_start)) s); tauri-driver log: $RUN_DIR/tauri-driver-$name.log"
+  else
+    log "spec $name passed ($((SECONDS - spec_start)) s)"
   fi
 done
 
 PASSED=$((${#SPECS[@]} - FAILED))
-echo "e2e: ${PASSED} passed, ${FAILED} failed"
+echo "e2e: ${PASSED} passed, ${FAILED} failed ($((SECONDS - START_TIME)) s)${FAILED_NAMES:+: ${FAILED_NAMES[*]}}"
 [ "$FAILED" -eq 0 ]

@@ -36,5 +36,6 @@ export const config = {
   connectionRetryCount: 1,
   framework: "mocha",
   reporters: ["spec"],
-  mochaOpts: { ui: "bdd", timeout: 60_000 },
+  // Generous: a 2-core CI machine runs the app, WebKit and the driver at once.
+  mochaOpts: { ui: "bdd", timeout: 180_000 },
 };

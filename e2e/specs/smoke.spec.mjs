@@ -1,10 +1,6 @@
 import { expect } from "@wdio/globals";
-import { expectedUiLanguage, saveScreenshot } from "../helpers.mjs";
+import { assertNotDevBuild, byTestId, expectedUiLanguage, saveScreenshot, texts } from "../helpers.mjs";
 
-const READY = {
-  en: /^Ready\. Chat with the model to make a video\.$/,
-  "zh-CN": /^准备就绪。与模型聊天来制作视频。$/,
-};
 const VERSION = {
   en: (v) => `Version ${v}`,
   "zh-CN": (v) => `版本 ${v}`,
@@ -16,18 +12,13 @@ describe("smoke", () => {
   before(async () => {
     // A plain `cargo build` makes a dev binary that loads the Vite dev server instead of the
     // embedded frontend: say so instead of failing on a blank page.
-    const url = await browser.getUrl();
-    if (url.startsWith("http://localhost:5173")) {
-      throw new Error(
-        `the app loaded ${url}: this is a dev build; build the test binary with ` +
-          "`npm run tauri -- build --debug --no-bundle` in ui/",
-      );
-    }
+    await assertNotDevBuild();
   });
 
-  it("shows the app title in the main window", async () => {
-    const title = await $('[data-testid="app-title"]');
-    await title.waitForDisplayed();
+  it("opens on the welcome screen with the app title (fresh profile)", async () => {
+    await (await byTestId("welcome")).waitForDisplayed({ timeout: 30_000 });
+    const title = await byTestId("welcome", ' [data-testid="app-title"]');
+    await expect(title).toBeDisplayed();
     await expect(title).toHaveText("ReelChat");
     expect(await browser.getTitle()).toBe("ReelChat");
   });
@@ -35,7 +26,8 @@ describe("smoke", () => {
   it(`picks the UI language from the system locale (${process.env.E2E_LANG} → ${uiLang})`, async () => {
     const lang = await browser.execute(() => document.documentElement.lang);
     expect(lang).toBe(uiLang);
-    await expect($('[data-testid="app-ready"]')).toHaveText(READY[uiLang]);
+    await expect($(".welcome-heading")).toHaveText(texts().welcomeHeading);
+    await expect(await byTestId("try-demo")).toHaveText(texts().tryDemo);
   });
 
   it("shows the version returned by app_info", async () => {
@@ -81,6 +73,6 @@ describe("smoke", () => {
   });
 
   it("saves a screenshot that is not blank", async () => {
-    await saveScreenshot(`smoke${process.env.E2E_SCREENSHOT_SUFFIX ?? ""}`);
+    await saveScreenshot("smoke");
   });
 });
