@@ -340,9 +340,15 @@ function MessageList({
     toBottom(false);
   }, [conversationId, toBottom]);
 
+  // A new turn: follow it (smoothly, unless the conversation just loaded).
+  const prevCount = useRef(count);
   useLayoutEffect(() => {
+    const grew = count > prevCount.current;
+    const fromEmpty = prevCount.current === 0;
+    prevCount.current = count;
+    if (!grew) return;
     pinned.current = true;
-    toBottom(true);
+    toBottom(!fromEmpty);
   }, [count, toBottom]);
 
   useEffect(() => {

@@ -14,6 +14,7 @@ import { toAppError } from "../api/errors";
 import { useApp, useNotifyError } from "../state/app";
 import { useConfirm } from "../state/confirm";
 import { errorText } from "../lib/errorText";
+import { showToast } from "../state/toasts";
 import { isValidBaseUrl, parseIdleMinutes } from "../lib/validate";
 import { KNOWN_MODELS, modelLabel } from "./Composer";
 import { describeConnection, describeError, ResultView, type ResultLine } from "./ConnectionResult";
@@ -45,7 +46,6 @@ export function SettingsDialog({ open, onOpenChange, version }: SettingsDialogPr
 function SettingsBody({ version }: { version: string | null }) {
   const { t } = useTranslation();
   const { settings, setSettings } = useApp();
-  const notifyError = useNotifyError();
 
   async function patch(p: SettingsPatch): Promise<string | null> {
     try {
@@ -56,6 +56,10 @@ function SettingsBody({ version }: { version: string | null }) {
       return e.kind === "invalid_input" && e.message ? `${errorText(t, e)} (${e.message})` : errorText(t, e);
     }
   }
+
+  const toastIfError = (err: string | null) => {
+    if (err) showToast({ tone: "error", text: err });
+  };
 
   return (
     <div className="settings">
@@ -78,7 +82,7 @@ function SettingsBody({ version }: { version: string | null }) {
             className="select"
             data-testid="settings-default-model"
             value={settings.default_model}
-            onChange={(e) => void patch({ default_model: e.target.value }).then((err) => err && notifyError(err))}
+            onChange={(e) => void patch({ default_model: e.target.value }).then(toastIfError)}
           >
             {[...new Set([...KNOWN_MODELS, settings.default_model])].map((m) => (
               <option key={m} value={m}>
@@ -110,7 +114,7 @@ function SettingsBody({ version }: { version: string | null }) {
               ["zh-CN", "中文"],
               ["en", "English"],
             ]}
-            onChange={(language) => void patch({ language }).then((err) => err && notifyError(err))}
+            onChange={(language) => void patch({ language }).then(toastIfError)}
           />
         </Row>
         <Row label={t("settings.theme")}>
@@ -122,7 +126,7 @@ function SettingsBody({ version }: { version: string | null }) {
               ["light", t("settings.themeLight")],
               ["dark", t("settings.themeDark")],
             ]}
-            onChange={(theme) => void patch({ theme }).then((err) => err && notifyError(err))}
+            onChange={(theme) => void patch({ theme }).then(toastIfError)}
           />
         </Row>
       </Section>
