@@ -449,6 +449,10 @@ export async function startMockRelay({ apiKey, tickMs = 150, extraArgs = [] } = 
   if (!bin || !fs.existsSync(bin)) throw new Error(`REELCHAT_MOCK_RELAY is not a file: ${bin}`);
   const args = ["--port", "0", "--tick-ms", String(tickMs), ...(apiKey ? ["--api-key", apiKey] : []), ...extraArgs];
   const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Never outlive the test worker, even when a spec fails before its after() hook.
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
+  child.once("exit", () => process.off("exit", reap));
   let stderr = "";
   child.stderr.on("data", (d) => {
     stderr += d;
