@@ -10,13 +10,22 @@ pub fn media_base_url(state: State<'_, AppState>) -> String {
     state.media.base_url().to_string()
 }
 
-/// The one way the app opens a link: http(s) only, in the system browser.
-#[tauri::command]
-pub fn open_external(app: AppHandle, url: String) -> Result<(), AppError> {
+/// A link the app may open: http(s) only, with a host.
+pub fn external_url(url: &str) -> Result<url::Url, AppError> {
     let parsed = url::Url::parse(url.trim()).map_err(|_| AppError::invalid("not a valid link"))?;
     if parsed.scheme() != "http" && parsed.scheme() != "https" {
         return Err(AppError::invalid("only http and https links are opened"));
     }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(AppError::invalid("the link has no host"));
+    }
+    Ok(parsed)
+}
+
+/// The one way the app opens a link: http(s) only, in the system browser.
+#[tauri::command]
+pub fn open_external(app: AppHandle, url: String) -> Result<(), AppError> {
+    let parsed = external_url(&url)?;
     app.opener()
         .open_url(parsed.as_str(), None::<&str>)
         .map_err(|e| AppError::new(AppErrorKind::Io, e.to_string()))
@@ -98,4 +107,32 @@ pub fn open_media_folder(
     app.opener()
         .reveal_item_in_dir(&path)
         .map_err(|e| AppError::new(AppErrorKind::Io, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::external_url;
+
+    #[test]
+    fn only_http_and_https_links_open() {
+        assert_eq!(
+            external_url(" https://relay.example/web/task_1 ")
+                .unwrap()
+                .as_str(),
+            "https://relay.example/web/task_1"
+        );
+        assert!(external_url("http://127.0.0.1:8080/x").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,<script>",
+            "smb://host/share",
+            "vbscript:x",
+            "",
+            "not a url",
+            "https://",
+        ] {
+            assert!(external_url(bad).is_err(), "{bad}");
+        }
+    }
 }
