@@ -123,13 +123,13 @@ describe("chatting", () => {
     // An example fills the composer.
     fireEvent.click(screen.getAllByTestId("example-prompt")[0]!);
     const input = screen.getByTestId("composer-input") as HTMLTextAreaElement;
-    expect(input.value).toBe("生成一段高清的,牛马跳舞的视频");
+    expect(input.value).toBe("A cow and a horse dancing in a meadow, HD");
     fireEvent.keyDown(input, { key: "Enter", keyCode: 13 });
 
     await waitFor(() =>
       expect(invoke).toHaveBeenCalledWith(
         "send_message",
-        expect.objectContaining({ conversationId: "c_1", prompt: "生成一段高清的,牛马跳舞的视频", model: "sora-2", parent: null }),
+        expect.objectContaining({ conversationId: "c_1", prompt: "A cow and a horse dancing in a meadow, HD", model: "sora-2", parent: null }),
       ),
     );
     const turn = await screen.findByTestId("turn");

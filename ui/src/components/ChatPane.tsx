@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { AppError, Conversation, TurnRecord } from "../api/types";
 import { createConversation, getConversation, sendMessage, setHead, stopGeneration } from "../api/commands";
@@ -8,6 +8,7 @@ import { useConfirm } from "../state/confirm";
 import { jobStore, mergeTurns, useLiveJobs, useRunningJobs } from "../state/jobs";
 import { errorText } from "../lib/errorText";
 import { Composer, NextTarget } from "./Composer";
+import { MessageList } from "./MessageList";
 import { TurnView } from "./TurnView";
 import { IconSparkles, Spinner } from "./icons";
 
@@ -309,69 +310,6 @@ function EmptyChat({ title, onExample }: { title: string; onExample: (text: stri
             {ex}
           </button>
         ))}
-      </div>
-    </div>
-  );
-}
-
-/** The scrolling list: starts at the bottom, follows new content while the reader is at the bottom. */
-function MessageList({
-  conversationId,
-  count,
-  children,
-}: {
-  conversationId: string | null;
-  count: number;
-  children: React.ReactNode;
-}) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const content = useRef<HTMLDivElement>(null);
-  const pinned = useRef(true);
-
-  const toBottom = useCallback((smooth: boolean) => {
-    const el = scroller.current;
-    if (!el) return;
-    if (smooth && typeof el.scrollTo === "function") el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
-    else el.scrollTop = el.scrollHeight;
-  }, []);
-
-  useLayoutEffect(() => {
-    pinned.current = true;
-    toBottom(false);
-  }, [conversationId, toBottom]);
-
-  // A new turn: follow it (smoothly, unless the conversation just loaded).
-  const prevCount = useRef(count);
-  useLayoutEffect(() => {
-    const grew = count > prevCount.current;
-    const fromEmpty = prevCount.current === 0;
-    prevCount.current = count;
-    if (!grew) return;
-    pinned.current = true;
-    toBottom(!fromEmpty);
-  }, [count, toBottom]);
-
-  useEffect(() => {
-    const el = content.current;
-    if (!el || typeof ResizeObserver === "undefined") return;
-    const ro = new ResizeObserver(() => {
-      if (pinned.current) toBottom(false);
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [toBottom]);
-
-  return (
-    <div
-      className="messages"
-      ref={scroller}
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-      }}
-    >
-      <div className="messages-inner" ref={content}>
-        {children}
       </div>
     </div>
   );

@@ -155,6 +155,89 @@ describe("ReplyCard when interrupted", () => {
   });
 });
 
+describe("ReplyCard check status, stop and failure details", () => {
+  const interruptedWith = (task: TurnRecord["reply"]["task"], failure = fail("network", "connection reset")) =>
+    runningTurn(44, {
+      status: "interrupted",
+      failure,
+      reply: makeReply({ phase: "generating", task, task_ids: task ? [task.id] : [], progress: 44 }),
+    });
+
+  it("offers check status only when the task has a raw data link", () => {
+    card(interruptedWith({ ...TASK, raw_data_url: null }));
+    expect(screen.queryByTestId("check-status")).toBeNull();
+    expect(screen.getByTestId("open-task-page")).toBeTruthy();
+    expect(screen.getByTestId("retry")).toBeTruthy();
+    expect(screen.getByTestId("end-note").textContent).toBe(
+      "The connection ended before the video arrived. The task may still finish on the server.",
+    );
+    cleanup();
+    card(interruptedWith({ ...TASK, raw_data_url: null, task_page_url: null }));
+    expect(screen.queryByTestId("check-status")).toBeNull();
+    expect(screen.queryByTestId("open-task-page")).toBeNull();
+    expect(screen.getByTestId("retry")).toBeTruthy();
+    cleanup();
+    card(interruptedWith(TASK));
+    expect(screen.getByTestId("check-status")).toBeTruthy();
+    expect(screen.getByTestId("end-note").textContent).toBe(
+      "The connection ended before the video arrived. The task may still finish on the server: check its status before retrying.",
+    );
+  });
+
+  it("after Stop, says the task may still finish instead of blaming the connection", async () => {
+    card(interruptedWith(TASK, fail("cancelled", "stopped by the user")));
+    expect(screen.getByTestId("error-message").textContent).toBe("Stopped.");
+    expect(screen.getByTestId("end-note").textContent).toBe(
+      "Stopped. The task may still finish on the server — use “Check status” to see.",
+    );
+    cleanup();
+    card(interruptedWith({ ...TASK, raw_data_url: null }, fail("cancelled", "stopped by the user")));
+    expect(screen.getByTestId("end-note").textContent).toBe("Stopped. The task may still finish on the server.");
+    expect(screen.queryByTestId("check-status")).toBeNull();
+    cleanup();
+    // Stopped before the server queued a task: nothing may finish, no note.
+    card(interruptedWith(null, fail("cancelled", "stopped by the user")));
+    expect(screen.queryByTestId("end-note")).toBeNull();
+    cleanup();
+    const i18n = initI18n("zh-CN");
+    card(interruptedWith(TASK, fail("cancelled", "stopped by the user")));
+    expect(screen.getByTestId("end-note").textContent).toBe("已停止。任务可能仍会在服务器上完成，可以点“检查状态”查看。");
+    await act(() => i18n.changeLanguage("en"));
+  });
+
+  it("hides a locally made message behind Details", () => {
+    card(interruptedWith(TASK, fail("network", "error sending request: connection reset by peer")));
+    expect(screen.getByTestId("error-message").textContent).toBe("The network connection failed or was lost.");
+    expect(screen.queryByTestId("error-detail")).toBeNull();
+    expect(screen.queryByText(/connection reset by peer/)).toBeNull();
+    const toggle = screen.getByTestId("error-details-toggle");
+    expect(toggle.textContent).toBe("Details");
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute("aria-expanded")).toBe("true");
+    expect(screen.getByTestId("error-details").textContent).toBe("error sending request: connection reset by peer");
+    fireEvent.click(toggle);
+    expect(screen.queryByTestId("error-details")).toBeNull();
+  });
+
+  it("shows the server's words inline", () => {
+    card(makeTurn({ status: "failed", failure: fail("auth", "无效的令牌 (request id: 1795)") }));
+    expect(screen.getByTestId("error-detail").textContent).toBe("无效的令牌 (request id: 1795)");
+    expect(screen.queryByTestId("error-details-toggle")).toBeNull();
+  });
+
+  it("says in the UI language that the app closed before the reply finished", async () => {
+    const i18n = initI18n("zh-CN");
+    card(interruptedWith(TASK, fail("network", "the app closed before the reply finished")));
+    expect(screen.getByTestId("error-message").textContent).toBe("网络连接失败或中断。");
+    expect(screen.getByTestId("error-detail").textContent).toBe("应用在回复完成前关闭了。");
+    expect(screen.queryByTestId("error-details-toggle")).toBeNull();
+    expect(screen.queryByText("the app closed before the reply finished")).toBeNull();
+    await act(() => i18n.changeLanguage("en"));
+    expect(screen.getByTestId("error-detail").textContent).toBe("The app closed before the reply finished.");
+  });
+});
+
 describe("ReplyCard failures", () => {
   const cases: [ErrorKind, string, string][] = [
     ["auth", "", "The API key is invalid or expired."],

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Failure, RemoteStatus, TurnRecord } from "../api/types";
 import { checkStatus, openExternal, openMediaFolder, saveVideoAs } from "../api/commands";
@@ -6,13 +6,14 @@ import { isHttpUrl, posterSource, videoSource } from "../api/media";
 import { useApp, useNotifyError } from "../state/app";
 import { jobStore } from "../state/jobs";
 import { showToast } from "../state/toasts";
-import { errorDetail, errorText } from "../lib/errorText";
+import { errorText, failureDetail, type FailureDetail } from "../lib/errorText";
 import { useCopy } from "../hooks/useCopy";
 import { Stepper } from "./Stepper";
 import { ServerText } from "./ServerText";
 import {
   IconAlert,
   IconBranch,
+  IconChevron,
   IconCheck,
   IconCode,
   IconCopy,
@@ -86,8 +87,22 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
           ? t("turn.status.interrupted")
           : t("turn.status.failed");
 
-  const canCheck = (status === "interrupted" || status === "failed") && task !== null;
-  const canRetry = status === "interrupted" || status === "failed";
+  const ended = status === "interrupted" || status === "failed";
+  // Checking polls the task's raw data link: without it the backend cannot check.
+  const canCheck = ended && !!task?.raw_data_url;
+  const canRetry = ended;
+  const stopped = ended && failure?.kind === "cancelled";
+  const endNote = stopped
+    ? canCheck
+      ? t("turn.stoppedNote")
+      : task
+        ? t("turn.stoppedNoteNoCheck")
+        : null
+    : status === "interrupted"
+      ? canCheck
+        ? t("turn.interruptedNote")
+        : t("turn.interruptedNoteNoCheck")
+      : null;
   const showProgress = running || (!succeeded && reply.progress !== null);
   const progress = Math.max(0, Math.min(100, reply.progress ?? 0));
 
@@ -234,7 +249,7 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
             <p className="reply-error-text" data-testid="error-message" data-kind={failure.kind}>
               {errorText(t, failure)}
             </p>
-            {errorDetail(failure) && <p className="reply-error-detail">{errorDetail(failure)}</p>}
+            <FailureDetailView detail={failureDetail(t, failure)} />
             {failure.kind === "auth" && (
               <button type="button" className="button small" data-testid="open-settings" onClick={openSettings}>
                 {t("errors.openSettings")}
@@ -244,7 +259,11 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
         </div>
       )}
 
-      {status === "interrupted" && <p className="reply-note">{t("turn.interruptedNote")}</p>}
+      {endNote && (
+        <p className="reply-note" data-testid="end-note">
+          {endNote}
+        </p>
+      )}
 
       {checkText && (
         <p className="reply-note check-result" data-testid="check-result" role="status">
@@ -374,6 +393,42 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
 
       {showText && <ServerText content={turn.content} />}
     </article>
+  );
+}
+
+/** The line under a failure's text: the server's words inline, a local technical message behind "Details". */
+function FailureDetailView({ detail }: { detail: FailureDetail }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <>
+      {detail.inline && (
+        <p className="reply-error-detail" data-testid="error-detail">
+          {detail.inline}
+        </p>
+      )}
+      {detail.disclosure && (
+        <div className="error-disclosure">
+          <button
+            type="button"
+            className="disclosure-toggle"
+            aria-expanded={open}
+            aria-controls={id}
+            onClick={() => setOpen((v) => !v)}
+            data-testid="error-details-toggle"
+          >
+            <IconChevron size={12} className={open ? "is-open" : undefined} />
+            {t("errors.details")}
+          </button>
+          {open && (
+            <p id={id} className="reply-error-detail" data-testid="error-details">
+              {detail.disclosure}
+            </p>
+          )}
+        </div>
+      )}
+    </>
   );
 }
 

@@ -23,6 +23,11 @@ function Icon({ children, size = 16, ...rest }: SVGProps<SVGSVGElement> & { size
 
 type P = SVGProps<SVGSVGElement> & { size?: number };
 
+export const IconChevron = (p: P) => (
+  <Icon {...p}>
+    <path d="m9 6 6 6-6 6" />
+  </Icon>
+);
 export const IconPlus = (p: P) => (
   <Icon {...p}>
     <path d="M12 5v14M5 12h14" />

@@ -167,6 +167,9 @@ const zhCN: Strings = {
     mediaFailed: "未能保存到本机（{{error}}）。在线链接仍可播放，但通常约一天后失效。",
     mediaRemote: "正在从服务器播放：链接通常约一天后失效。",
     interruptedNote: "视频到达之前连接就中断了。任务可能仍会在服务器上完成：重试之前请先检查状态。",
+    interruptedNoteNoCheck: "视频到达之前连接就中断了。任务可能仍会在服务器上完成。",
+    stoppedNote: "已停止。任务可能仍会在服务器上完成，可以点“检查状态”查看。",
+    stoppedNoteNoCheck: "已停止。任务可能仍会在服务器上完成。",
     noVideo: "回复中没有视频。",
     check: {
       running: "服务器上仍在生成（{{progress}}%）。",
@@ -205,6 +208,8 @@ const zhCN: Strings = {
     download: "视频下载失败。",
     keychain: "无法使用系统钥匙串。",
     detail: "详细信息：{{message}}",
+    details: "详情",
+    appClosed: "应用在回复完成前关闭了。",
     openSettings: "打开设置",
     saveFailed: "无法保存到磁盘：{{message}}",
   },
