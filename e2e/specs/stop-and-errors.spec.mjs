@@ -36,9 +36,11 @@ describe("stop and errors (demo mode)", () => {
       async () => {
         const s = await turnState(turnId);
         taskId = s?.taskId ?? null;
-        return taskId !== null && s.status === "running";
+        // Queued comes after the task's links line, so "check status" has its raw data link.
+        const queued = s?.steps.queued === "active" || s?.steps.queued === "done";
+        return taskId !== null && s.status === "running" && queued;
       },
-      { timeout: 30_000, interval: 100, timeoutMsg: "no task id was shown while the turn ran" },
+      { timeout: 30_000, interval: 100, timeoutMsg: "no task id and queued step were shown while the turn ran" },
     );
     expect(taskId).toMatch(TASK_ID);
     const stop = await byTestId("stop-button");
