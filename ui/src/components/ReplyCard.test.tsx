@@ -188,11 +188,11 @@ describe("ReplyCard check status, stop and failure details", () => {
     card(interruptedWith(TASK, fail("cancelled", "stopped by the user")));
     expect(screen.getByTestId("error-message").textContent).toBe("Stopped.");
     expect(screen.getByTestId("end-note").textContent).toBe(
-      "Stopped. The task may still finish on the server — use “Check status” to see.",
+      "The task may still finish on the server — use “Check status” to see.",
     );
     cleanup();
     card(interruptedWith({ ...TASK, raw_data_url: null }, fail("cancelled", "stopped by the user")));
-    expect(screen.getByTestId("end-note").textContent).toBe("Stopped. The task may still finish on the server.");
+    expect(screen.getByTestId("end-note").textContent).toBe("The task may still finish on the server.");
     expect(screen.queryByTestId("check-status")).toBeNull();
     cleanup();
     // Stopped before the server queued a task: nothing may finish, no note.
@@ -201,7 +201,7 @@ describe("ReplyCard check status, stop and failure details", () => {
     cleanup();
     const i18n = initI18n("zh-CN");
     card(interruptedWith(TASK, fail("cancelled", "stopped by the user")));
-    expect(screen.getByTestId("end-note").textContent).toBe("已停止。任务可能仍会在服务器上完成，可以点“检查状态”查看。");
+    expect(screen.getByTestId("end-note").textContent).toBe("任务可能仍会在服务器上完成，可以点“检查状态”查看。");
     await act(() => i18n.changeLanguage("en"));
   });
 

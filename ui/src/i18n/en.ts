@@ -166,8 +166,8 @@ const en = {
     mediaRemote: "Playing from the server: the link usually expires after about a day.",
     interruptedNote: "The connection ended before the video arrived. The task may still finish on the server: check its status before retrying.",
     interruptedNoteNoCheck: "The connection ended before the video arrived. The task may still finish on the server.",
-    stoppedNote: "Stopped. The task may still finish on the server — use “Check status” to see.",
-    stoppedNoteNoCheck: "Stopped. The task may still finish on the server.",
+    stoppedNote: "The task may still finish on the server — use “Check status” to see.",
+    stoppedNoteNoCheck: "The task may still finish on the server.",
     noVideo: "The reply had no video.",
     check: {
       running: "Still generating on the server ({{progress}}%).",

@@ -168,8 +168,8 @@ const zhCN: Strings = {
     mediaRemote: "正在从服务器播放：链接通常约一天后失效。",
     interruptedNote: "视频到达之前连接就中断了。任务可能仍会在服务器上完成：重试之前请先检查状态。",
     interruptedNoteNoCheck: "视频到达之前连接就中断了。任务可能仍会在服务器上完成。",
-    stoppedNote: "已停止。任务可能仍会在服务器上完成，可以点“检查状态”查看。",
-    stoppedNoteNoCheck: "已停止。任务可能仍会在服务器上完成。",
+    stoppedNote: "任务可能仍会在服务器上完成，可以点“检查状态”查看。",
+    stoppedNoteNoCheck: "任务可能仍会在服务器上完成。",
     noVideo: "回复中没有视频。",
     check: {
       running: "服务器上仍在生成（{{progress}}%）。",
