@@ -161,20 +161,6 @@ pub struct SummaryFailure {
 }
 
 impl ReplyState {
-    /// Decide the outcome. `finished` is true when the stream ended with a
-    /// finish_reason or `[DONE]`; `end_error` is why it ended early, if it did.
-    pub fn outcome(&self, finished: bool) -> Outcome {
-        if self.failure.is_some() {
-            Outcome::Failed
-        } else if self.video_url.is_some() {
-            Outcome::Succeeded
-        } else if finished {
-            Outcome::Failed
-        } else {
-            Outcome::Interrupted
-        }
-    }
-
     pub fn summary(
         &self,
         outcome: Outcome,
