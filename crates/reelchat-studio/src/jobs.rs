@@ -449,8 +449,16 @@ impl ReplySink for JobSink {
                 _ => {}
             }
         }
-        // Persist first, then notify.
-        self.save(&c);
+        // Persist first, then notify. A batch that only moves the progress
+        // bar is saved at most once a second (a flood of progress must not
+        // turn into a flood of fsyncs); the plan, task id, steps, result and
+        // failure are saved at once.
+        let progress_only = events
+            .iter()
+            .all(|e| matches!(e, ReplyEvent::Progress { .. }));
+        if !progress_only || self.last_save.elapsed() >= SAVE_EVERY || self.save_error.is_some() {
+            self.save(&c);
+        }
         drop(c);
         self.tx.send_replace(self.save_error.clone());
     }
