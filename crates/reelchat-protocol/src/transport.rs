@@ -141,29 +141,7 @@ impl ApiClient {
             .header(AUTHORIZATION, auth)
             .header(ACCEPT, "application/json")
             .send();
-        let resp = race(cancel, CONNECT_TIMEOUT * 3, send)
-            .await?
-            .map_err(from_reqwest)?;
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let body = read_capped(resp, cancel, CONNECT_TIMEOUT * 3).await?;
-        let text = String::from_utf8_lossy(&body);
-        if !(200..300).contains(&status) {
-            return Err(classify_http(
-                status,
-                header(&headers, RETRY_AFTER.as_str()).as_deref(),
-                header(&headers, CONTENT_TYPE.as_str()).as_deref(),
-                &text,
-            ));
-        }
-        let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
-            classify_http(
-                status,
-                None,
-                header(&headers, CONTENT_TYPE.as_str()).as_deref(),
-                &text,
-            )
-        })?;
+        let v = self.get_json(send, cancel).await?;
         let ids = v
             .get("data")
             .and_then(|d| d.as_array())
@@ -258,23 +236,35 @@ impl ApiClient {
                 req = req.header(AUTHORIZATION, authorization(key)?);
             }
         }
-        let resp = race(cancel, CONNECT_TIMEOUT * 3, req.send())
+        let v = self.get_json(req.send(), cancel).await?;
+        Ok(crate::task_status::parse_task_status(&v))
+    }
+
+    /// A short GET whose answer is JSON: a non-2xx or non-JSON answer is
+    /// classified like any other error body.
+    async fn get_json(
+        &self,
+        send: impl std::future::Future<Output = Result<reqwest::Response, reqwest::Error>>,
+        cancel: &CancellationToken,
+    ) -> Result<serde_json::Value, ReelError> {
+        let resp = race(cancel, CONNECT_TIMEOUT * 3, send)
             .await?
             .map_err(from_reqwest)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let body = read_capped(resp, cancel, CONNECT_TIMEOUT * 3).await?;
         let text = String::from_utf8_lossy(&body);
-        if !(200..300).contains(&status) {
-            return Err(classify_http(
+        let classify = || {
+            classify_http(
                 status,
-                None,
+                header(&headers, RETRY_AFTER.as_str()).as_deref(),
                 header(&headers, CONTENT_TYPE.as_str()).as_deref(),
                 &text,
-            ));
+            )
+        };
+        if !(200..300).contains(&status) {
+            return Err(classify());
         }
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|_| ReelError::new(ErrorKind::Protocol, "the task's raw data is not JSON"))?;
-        Ok(crate::task_status::parse_task_status(&v))
+        serde_json::from_str(&text).map_err(|_| classify())
     }
 }
