@@ -4,6 +4,7 @@
 
 mod commands;
 mod locale;
+mod navigation;
 mod observer;
 mod state;
 
@@ -26,6 +27,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(navigation::guard())
         .setup(|app| {
             let state = tauri::async_runtime::block_on(open_state(app.handle()))?;
             app.manage(state);

@@ -10,7 +10,10 @@ import { errorText } from "../lib/errorText";
 import { Composer, NextTarget } from "./Composer";
 import { MessageList } from "./MessageList";
 import { TurnView } from "./TurnView";
+import { VirtualTurns } from "./VirtualTurns";
 import { IconSparkles, Spinner } from "./icons";
+
+const turnKey = (turn: TurnRecord) => turn.id;
 
 // Unsent text per conversation ("" = no conversation yet), kept while switching.
 const drafts = new Map<string, string>();
@@ -250,22 +253,26 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
             onExample={fillExample}
           />
         )}
-        {conversationId &&
-          turns.map((turn) => {
-            const pv = turn.parent === null ? null : (versionOf.get(turn.parent) ?? "unknown");
-            return (
-              <TurnView
-                key={turn.id}
-                conversationId={conversationId}
-                turn={turn}
-                isHead={turn.id === head && turn.version !== null}
-                parentVersion={pv === null ? null : pv}
-                onContinue={onContinue}
-                onRetry={onRetry}
-                onChanged={onChanged}
-              />
-            );
-          })}
+        {conversationId && (
+          <VirtualTurns
+            items={turns}
+            getKey={turnKey}
+            render={(turn) => {
+              const pv = turn.parent === null ? null : (versionOf.get(turn.parent) ?? "unknown");
+              return (
+                <TurnView
+                  conversationId={conversationId}
+                  turn={turn}
+                  isHead={turn.id === head && turn.version !== null}
+                  parentVersion={pv === null ? null : pv}
+                  onContinue={onContinue}
+                  onRetry={onRetry}
+                  onChanged={onChanged}
+                />
+              );
+            }}
+          />
+        )}
       </MessageList>
       <div className="composer-area">
         <NextTarget headVersion={headVersion} onMakeNew={() => void changeHead(null)} busy={headBusy} />

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { ScrollerContext } from "./VirtualTurns";
 
 /** Scrolling down to within this many pixels of the bottom pins the list again. */
 export const BOTTOM_SLACK = 80;
@@ -39,7 +40,12 @@ export function MessageList({
   count: number;
   children: ReactNode;
 }) {
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const [scrollerEl, setScrollerEl] = useState<HTMLDivElement | null>(null);
+  const setScroller = useCallback((el: HTMLDivElement | null) => {
+    scroller.current = el;
+    setScrollerEl(el);
+  }, []);
   const content = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   /** The position after the last scroll event or programmatic scroll. */
@@ -89,9 +95,9 @@ export function MessageList({
   }, []);
 
   return (
-    <div className="messages" ref={scroller} onScroll={onScroll} data-testid="message-list">
+    <div className="messages" ref={setScroller} onScroll={onScroll} data-testid="message-list">
       <div className="messages-inner" ref={content}>
-        {children}
+        <ScrollerContext.Provider value={scrollerEl}>{children}</ScrollerContext.Provider>
       </div>
     </div>
   );

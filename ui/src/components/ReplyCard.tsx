@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Failure, RemoteStatus, TurnRecord } from "../api/types";
 import { checkStatus, openExternal, openMediaFolder, saveVideoAs } from "../api/commands";
-import { isHttpUrl, posterSource, videoSource } from "../api/media";
+import { isHttpUrl, isRemoteMediaUrl, posterSource, videoSource } from "../api/media";
 import { useApp, useNotifyError } from "../state/app";
 import { jobStore } from "../state/jobs";
 import { showToast } from "../state/toasts";
@@ -71,7 +71,8 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
 
   // Play the local copy; if it cannot be loaded, fall back to the server's link.
   const local = videoSource(turn, mediaBase);
-  const remote = isHttpUrl(reply.video_url) ? reply.video_url : null;
+  const remoteLink = isHttpUrl(reply.video_url) ? reply.video_url : null;
+  const remote = isRemoteMediaUrl(reply.video_url) ? reply.video_url : null;
   const [useRemote, setUseRemote] = useState(false);
   useEffect(() => setUseRemote(false), [local]);
   const src = succeeded ? (useRemote ? remote : local) : null;
@@ -131,7 +132,7 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
   }
 
   async function doCopyLink() {
-    if (remote && (await copyLink(remote))) showToast({ tone: "success", text: t("turn.linkCopied") });
+    if (remoteLink && (await copyLink(remoteLink))) showToast({ tone: "success", text: t("turn.linkCopied") });
   }
 
   const checkText = checkResult
@@ -278,7 +279,7 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
             className="video"
             data-testid="video-player"
             controls
-            preload="metadata"
+            preload={poster ? "none" : "metadata"}
             src={src}
             poster={poster ?? undefined}
             aria-label={t("turn.video", { version: turn.version ?? "" })}
@@ -326,7 +327,7 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
             <button
               type="button"
               className="button small"
-              disabled={!remote}
+              disabled={!remoteLink}
               onClick={() => void doCopyLink()}
               data-testid="copy-link"
             >

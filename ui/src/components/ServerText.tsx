@@ -1,3 +1,4 @@
+import { memo } from "react";
 import Markdown, { type Components } from "react-markdown";
 import { openExternal } from "../api/commands";
 import { isHttpUrl } from "../api/media";
@@ -6,9 +7,10 @@ import { useNotifyError } from "../state/app";
 /**
  * The server's raw reply, rendered as markdown WITHOUT raw HTML: HTML in the text is dropped
  * (`skipHtml`), links become buttons that open http(s) URLs in the system browser (anything else is
- * plain text), and images are never loaded (their alt text is shown instead).
+ * plain text), and images are never loaded (their alt text is shown instead). Memoized on the text: a finished
+ * reply's markdown is parsed once, not on every progress tick of the conversation.
  */
-export function ServerText({ content }: { content: string }) {
+export const ServerText = memo(function ServerText({ content }: { content: string }) {
   const notifyError = useNotifyError();
   const components: Components = {
     a({ href, children }) {
@@ -37,4 +39,4 @@ export function ServerText({ content }: { content: string }) {
       </Markdown>
     </div>
   );
-}
+});
