@@ -313,8 +313,8 @@ export async function waitForTurnStatus(turnId, status, { timeout = 60_000 } = {
 }
 
 /**
- * Checks that the turn's <video> plays the LOCAL copy: its currentSrc is under the app's media
- * server (media_base_url), it loads (readyState ≥ 2) and, muted, currentTime advances after play().
+ * Checks that the turn's <video> plays the LOCAL copy: its source is under the app's media
+ * server (media_base_url), and after play() (muted) it loads (readyState ≥ 2) and currentTime advances.
  */
 export async function assertVideoPlaysLocally(turnId, { timeout = 30_000 } = {}) {
   const mediaBase = await invoke("media_base_url");
@@ -332,7 +332,8 @@ export async function assertVideoPlaysLocally(turnId, { timeout = 30_000 } = {})
         const v = document.querySelector(s);
         return v ? { src: v.currentSrc || v.src, readyState: v.readyState, error: v.error?.code ?? null } : null;
       }, sel);
-      return info !== null && info.src.startsWith(mediaBase) && info.readyState >= 2;
+      // With a poster the card uses preload="none": nothing loads until play(), like a user's click.
+      return info !== null && info.src.startsWith(mediaBase);
     },
     {
       timeout,
@@ -353,6 +354,10 @@ export async function assertVideoPlaysLocally(turnId, { timeout = 30_000 } = {})
     }
   }, sel);
   if (!start.played) throw new Error(`play() was refused: ${start.why}`);
+  await browser.waitUntil(
+    async () => (await browser.execute((s) => document.querySelector(s).readyState, sel)) >= 2,
+    { timeout, interval: 200, timeoutMsg: `the video of turn ${turnId} does not load from ${mediaBase}` },
+  );
   await browser.waitUntil(
     async () => (await browser.execute((s) => document.querySelector(s).currentTime, sel)) > start.t + 0.2,
     { timeout: 15_000, interval: 200, timeoutMsg: `the video of turn ${turnId} does not advance after play()` },

@@ -14,7 +14,9 @@
 # exist: generated with localedef if missing), E2E_DEMO_SPEED (the demo relay's tick in ms,
 # default 250: a generation takes about 5 s with visible progress).
 # The app gets REELCHAT_KEYRING=off (key in a 0600 file in the profile), REELCHAT_DEMO_SPEED and
-# REELCHAT_TEST_ALLOW_LOOPBACK_MEDIA=1 (media from an external mock relay on loopback).
+# REELCHAT_TEST_ALLOW_LOOPBACK_MEDIA=1 (media from an external mock relay on loopback) and
+# REELCHAT_TEST_PICK_IMAGE=<profile>/pick-image (a spec writes an image path there to stand in
+# for the native file dialog).
 # Screenshots go to e2e/screenshots/, logs and profiles to e2e/logs/ (both git-ignored).
 # Needs: Xvfb, xdpyinfo (x11-utils), WebKitWebDriver (webkit2gtk-driver), tauri-driver, node,
 # locales (localedef), fonts-noto-cjk.
@@ -168,6 +170,7 @@ for spec in "${SPECS[@]}"; do
     REELCHAT_KEYRING=off \
     REELCHAT_DEMO_SPEED="$DEMO_SPEED" \
     REELCHAT_TEST_ALLOW_LOOPBACK_MEDIA=1 \
+    REELCHAT_TEST_PICK_IMAGE="$profile/pick-image" \
     setsid "$TAURI_DRIVER" --port "$port" --native-port $((port + 1)) \
     >"$RUN_DIR/tauri-driver-$name.log" 2>&1 &
   DRIVER_PID=$!

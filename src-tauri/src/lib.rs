@@ -3,6 +3,7 @@
 //! forward to reelchat-studio.
 
 mod commands;
+mod dropped;
 mod locale;
 mod navigation;
 mod observer;
@@ -21,6 +22,7 @@ use crate::state::{load_settings, AppState};
 /// Builds and runs the app. Blocks until the app exits.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    commands::perf::started();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
@@ -34,6 +36,11 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.dropped.remember(paths);
+                }
+            }
             // Closing while videos generate asks first (the webview shows the question).
             if let WindowEvent::CloseRequested { api, .. } = event {
                 if let Some(state) = window.try_state::<AppState>() {
@@ -66,10 +73,18 @@ pub fn run() {
             commands::generation::stop_generation,
             commands::generation::check_status,
             commands::generation::running_jobs,
+            commands::models::list_models,
+            commands::attachments::pick_image,
+            commands::attachments::attach_image,
             commands::media::media_base_url,
             commands::media::open_external,
             commands::media::save_video_as,
             commands::media::open_media_folder,
+            commands::export::export_conversation,
+            commands::export::reveal_export,
+            commands::perf::perf_mark,
+            commands::library::list_library,
+            commands::library::delete_library_item,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -101,6 +116,8 @@ async fn open_state(app: &tauri::AppHandle) -> Result<AppState, Box<dyn std::err
         settings.demo = true;
         settings.onboarded = true;
     }
+    // The user's proxy and trusted roots, before anything is sent.
+    let _ = studio.set_network(&settings.network_options_at_startup());
     let demo = if settings.demo {
         reelchat_studio::demo::start_demo_relay().await.ok()
     } else {
@@ -115,5 +132,6 @@ async fn open_state(app: &tauri::AppHandle) -> Result<AppState, Box<dyn std::err
         demo: tokio::sync::Mutex::new(demo),
         notices,
         quitting: AtomicBool::new(false),
+        dropped: Default::default(),
     })
 }

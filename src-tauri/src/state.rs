@@ -28,6 +28,8 @@ pub struct AppState {
     pub notices: Vec<String>,
     /// The user confirmed closing while jobs run.
     pub quitting: AtomicBool,
+    /// Files dropped on the window: the only paths `attach_image` accepts.
+    pub dropped: crate::dropped::DroppedPaths,
 }
 
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -15,11 +15,16 @@ import { toAppError } from "./api/errors";
 import { applyLanguage } from "./i18n";
 import { applyTheme } from "./lib/theme";
 import { errorText } from "./lib/errorText";
+import { usePaintedOnce } from "./lib/perf";
 import { AppContext, useNotifyError, type AppContextValue } from "./state/app";
 import { ConfirmProvider, useConfirm } from "./state/confirm";
 import { jobStore } from "./state/jobs";
 import { showToast } from "./state/toasts";
 import { ChatPane } from "./components/ChatPane";
+import { CompareProvider } from "./components/compare/CompareProvider";
+import { FocusTurn } from "./components/library/FocusTurn";
+import { focusStore } from "./components/library/focus";
+import { LibraryView } from "./components/library/LibraryView";
 import { Header } from "./components/Header";
 import { NoticeBanner } from "./components/NoticeBanner";
 import { SettingsDialog } from "./components/SettingsDialog";
@@ -27,6 +32,9 @@ import { Sidebar } from "./components/Sidebar";
 import { Toasts } from "./components/Toasts";
 import { Welcome } from "./components/Welcome";
 import { Spinner } from "./components/icons";
+import { ShortcutsHelp } from "./shortcuts/ShortcutsHelp";
+import { useGlobalShortcuts } from "./shortcuts/useGlobalShortcuts";
+import { useShortcutHandler } from "./shortcuts/useShortcutHandler";
 
 type Boot = { state: "loading" } | { state: "failed"; error: AppError } | { state: "ready"; settings: SettingsView };
 
@@ -71,6 +79,8 @@ export default function App() {
   }, [language]);
 
   const setSettings = useCallback((s: SettingsView) => setBoot({ state: "ready", settings: s }), []);
+  // First useful paint: the welcome or the chat screen (not the splash).
+  usePaintedOnce("ready", boot.state === "ready", () => ({ onboarded: boot.state === "ready" && boot.settings.onboarded }));
 
   let body;
   if (boot.state === "loading") {
@@ -178,16 +188,18 @@ function Shell({ settings, setSettings, mediaBase, version, notices, dismissNoti
 
   return (
     <AppContext.Provider value={ctx}>
-      <ShellBody
-        settings={settings}
-        selectedId={selectedId}
-        setSelectedId={setSelectedId}
-        listVersion={listVersion}
-        refreshList={refreshList}
-        openSettings={openSettings}
-        notices={notices}
-        dismissNotices={dismissNotices}
-      />
+      <CompareProvider refreshKey={listVersion}>
+        <ShellBody
+          settings={settings}
+          selectedId={selectedId}
+          setSelectedId={setSelectedId}
+          listVersion={listVersion}
+          refreshList={refreshList}
+          openSettings={openSettings}
+          notices={notices}
+          dismissNotices={dismissNotices}
+        />
+      </CompareProvider>
       <SettingsDialog open={settingsOpen} onOpenChange={setSettingsOpen} version={version} />
     </AppContext.Provider>
   );
@@ -213,24 +225,39 @@ function ShellBody({
   dismissNotices: () => void;
 }) {
   const notifyError = useNotifyError();
+  // The main area shows the chat, or the library of every video.
+  const [view, setView] = useState<"chat" | "library">("chat");
+  const select = (id: string) => {
+    setView("chat");
+    setSelectedId(id);
+  };
 
   async function newChat() {
     try {
       const c = await createConversation();
-      setSelectedId(c.id);
+      select(c.id);
       refreshList();
     } catch (err) {
       notifyError(err);
     }
   }
 
+  const [helpOpen, setHelpOpen] = useState(false);
+  useGlobalShortcuts();
+  useShortcutHandler("newChat", () => void newChat());
+  useShortcutHandler("library", () => setView("library"));
+  useShortcutHandler("help", () => setHelpOpen(true));
+
   return (
     <div className="layout">
+      <ShortcutsHelp open={helpOpen} onOpenChange={setHelpOpen} />
       <Header demo={settings.demo} onOpenSettings={openSettings} />
       <div className="layout-body">
         <Sidebar
-          selectedId={selectedId}
-          onSelect={setSelectedId}
+          selectedId={view === "chat" ? selectedId : null}
+          onSelect={select}
+          libraryActive={view === "library"}
+          onOpenLibrary={() => setView("library")}
           onNewChat={() => void newChat()}
           listVersion={listVersion}
           onDeleted={(id) => {
@@ -241,14 +268,28 @@ function ShellBody({
         />
         <main className="main">
           <NoticeBanner notices={notices} onDismiss={dismissNotices} />
-          <ChatPane
-            conversationId={selectedId}
-            refreshKey={listVersion}
-            onCreated={(id) => {
-              setSelectedId(id);
-              refreshList();
-            }}
-          />
+          {view === "library" ? (
+            <LibraryView
+              refreshKey={listVersion}
+              onNewChat={() => void newChat()}
+              onOpen={(item) => {
+                focusStore.set(item.conversation_id, item.turn_id);
+                select(item.conversation_id);
+              }}
+            />
+          ) : (
+            <>
+              <ChatPane
+                conversationId={selectedId}
+                refreshKey={listVersion}
+                onCreated={(id) => {
+                  setSelectedId(id);
+                  refreshList();
+                }}
+              />
+              <FocusTurn conversationId={selectedId} />
+            </>
+          )}
         </main>
       </div>
     </div>

@@ -11,10 +11,12 @@ use crate::ids::is_sid;
 use crate::lock;
 use crate::validate::ChatRequest;
 
-/// Every complete reply the relay streamed, by content hash.
+/// Every complete reply the relay streamed, by content hash, and every
+/// image a user message carried (so a follow-up must re-send it byte for byte).
 #[derive(Debug, Default)]
 pub struct ReplyStore {
     sent: Mutex<HashMap<u64, Vec<String>>>,
+    images: Mutex<HashMap<u64, Vec<String>>>,
 }
 
 fn hash(content: &str) -> u64 {
@@ -31,6 +33,22 @@ impl ReplyStore {
         if !same_hash.contains(&content) {
             same_hash.push(content);
         }
+    }
+
+    /// Remembers an image (data URI) a user message carried.
+    pub fn remember_image(&self, uri: &str) {
+        let mut images = lock(&self.images);
+        let same_hash = images.entry(hash(uri)).or_default();
+        if !same_hash.iter().any(|u| u == uri) {
+            same_hash.push(uri.to_string());
+        }
+    }
+
+    /// Whether `uri` is byte-identical to an image the relay received before.
+    pub fn image_seen(&self, uri: &str) -> bool {
+        lock(&self.images)
+            .get(&hash(uri))
+            .is_some_and(|images| images.iter().any(|u| u == uri))
     }
 
     /// Whether `content` is byte-identical to a reply the relay sent.
@@ -56,6 +74,7 @@ pub fn last_sid(text: &str) -> Option<&str> {
 /// For a follow-up turn, the source sid found in the last assistant message; `None` for a
 /// first turn. Fails when that message holds no sid or is not a reply this relay sent.
 pub fn source_sid(request: &ChatRequest, replies: &ReplyStore) -> Result<Option<String>, ApiError> {
+    check_history_images(request, replies)?;
     let Some(previous) = request.last_assistant() else {
         return Ok(None);
     };
@@ -70,6 +89,26 @@ pub fn source_sid(request: &ChatRequest, replies: &ReplyStore) -> Result<Option<
         ));
     }
     Ok(Some(sid.to_string()))
+}
+
+/// An image in an earlier user message must be one this relay received,
+/// byte for byte (a client that re-encodes the image for each request, or
+/// drops it, changes the history). The last message's images are remembered.
+fn check_history_images(request: &ChatRequest, replies: &ReplyStore) -> Result<(), ApiError> {
+    let Some((last, earlier)) = request.messages.split_last() else {
+        return Ok(());
+    };
+    for (i, m) in earlier.iter().enumerate() {
+        if m.images.iter().any(|uri| !replies.image_seen(uri)) {
+            return Err(ApiError::bad_request(format!(
+                "history does not match: the image in messages[{i}] is not the one this server received"
+            )));
+        }
+    }
+    for uri in &last.images {
+        replies.remember_image(uri);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -89,5 +128,37 @@ mod tests {
         store.remember("a\nsid: s_68eca3f141808191b1fd30fea1b731bd".into());
         assert!(store.was_sent("a\nsid: s_68eca3f141808191b1fd30fea1b731bd"));
         assert!(!store.was_sent("a\r\nsid: s_68eca3f141808191b1fd30fea1b731bd"));
+    }
+
+    #[test]
+    fn history_images_must_be_ones_received() {
+        use crate::validate::Message;
+        let store = ReplyStore::default();
+        let user = |images: Vec<String>| Message {
+            role: "user".into(),
+            content: "u".into(),
+            images,
+            parts: true,
+        };
+        let first = ChatRequest {
+            model: "sora-2".into(),
+            messages: vec![user(vec!["data:image/png;base64,AAAA".into()])],
+        };
+        assert!(check_history_images(&first, &store).is_ok());
+        let follow_up = |uri: &str| ChatRequest {
+            model: "sora-2".into(),
+            messages: vec![
+                user(vec![uri.into()]),
+                Message {
+                    role: "assistant".into(),
+                    content: "a".into(),
+                    images: vec![],
+                    parts: false,
+                },
+                user(vec![]),
+            ],
+        };
+        assert!(check_history_images(&follow_up("data:image/png;base64,AAAA"), &store).is_ok());
+        assert!(check_history_images(&follow_up("data:image/png;base64,AAAB"), &store).is_err());
     }
 }

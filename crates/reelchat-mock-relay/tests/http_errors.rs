@@ -51,9 +51,10 @@ async fn missing_or_wrong_key_is_401() {
 #[tokio::test]
 async fn malformed_requests_are_400_and_unknown_models_404() {
     let relay = relay().await;
+    // `[reject-array]`: answered like a relay that takes plain text only.
     let content_array = body(json!([{"role": "user", "content": [
-        {"type": "text", "text": "a cat"},
-        {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
+        {"type": "text", "text": "a cat [reject-array]"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"}}
     ]}]));
     let response = post(&relay, Some(KEY), &content_array).await;
     assert_eq!(response.status(), 400);
@@ -62,6 +63,12 @@ async fn malformed_requests_are_400_and_unknown_models_404() {
         .unwrap()
         .to_string();
     assert!(message.contains("must be a string"), "{message}");
+    // An image part that is not an image.
+    let not_an_image = body(json!([{"role": "user", "content": [
+        {"type": "text", "text": "a cat"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
+    ]}]));
+    assert_eq!(post(&relay, Some(KEY), &not_an_image).await.status(), 400);
 
     let not_streamed =
         json!({"model": "sora-2", "messages": [{"role": "user", "content": "a"}], "stream": false});
@@ -94,8 +101,8 @@ async fn malformed_requests_are_400_and_unknown_models_404() {
         "model_not_found"
     );
 
-    assert_eq!(relay.chat_request_count(), 6);
-    assert_eq!(relay.requests()[4].body, Value::String("{not json".into()));
+    assert_eq!(relay.chat_request_count(), 7);
+    assert_eq!(relay.requests()[5].body, Value::String("{not json".into()));
     relay.shutdown().await;
 }
 

@@ -27,16 +27,22 @@ pub enum ErrorKind {
     Network,
     /// No bytes for longer than the idle timeout.
     Timeout,
+    /// The server's TLS certificate is not trusted (unknown authority,
+    /// expired, wrong name): a network with its own CA needs it in settings.
+    Certificate,
     /// The server answered something that is not this protocol.
     Protocol,
     /// The server says generation failed, or finished with no video.
     GenerationFailed,
     /// The user stopped it.
     Cancelled,
+    /// A message with an image was refused: the server takes plain text
+    /// only (or the image was too large for it).
+    ImageRejected,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 13] = [
+    pub const ALL: [ErrorKind; 15] = [
         ErrorKind::Auth,
         ErrorKind::Quota,
         ErrorKind::RateLimited,
@@ -47,9 +53,11 @@ impl ErrorKind {
         ErrorKind::Gateway,
         ErrorKind::Network,
         ErrorKind::Timeout,
+        ErrorKind::Certificate,
         ErrorKind::Protocol,
         ErrorKind::GenerationFailed,
         ErrorKind::Cancelled,
+        ErrorKind::ImageRejected,
     ];
 
     /// The stable string form (`"rate_limited"` …).
@@ -65,9 +73,11 @@ impl ErrorKind {
             ErrorKind::Gateway => "gateway",
             ErrorKind::Network => "network",
             ErrorKind::Timeout => "timeout",
+            ErrorKind::Certificate => "certificate",
             ErrorKind::Protocol => "protocol",
             ErrorKind::GenerationFailed => "generation_failed",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::ImageRejected => "image_rejected",
         }
     }
 
@@ -85,9 +95,11 @@ impl ErrorKind {
             ErrorKind::Gateway => ("服务器的网关暂时不可用，请稍后再试。", "The server's gateway is unavailable. Try again later."),
             ErrorKind::Network => ("网络连接失败或中断。", "The network connection failed or was lost."),
             ErrorKind::Timeout => ("服务器长时间没有响应。", "The server stopped responding for too long."),
+            ErrorKind::Certificate => ("服务器的证书不受信任。如果你的网络使用自己的证书颁发机构，请在设置 → 网络中添加它。", "The server's certificate is not trusted. If your network uses its own certificate authority, add it in Settings → Network."),
             ErrorKind::Protocol => ("服务器的回复格式无法识别，请检查服务地址。", "The server's reply was not understood. Check the base URL."),
             ErrorKind::GenerationFailed => ("视频生成失败。", "The video could not be generated."),
             ErrorKind::Cancelled => ("已停止。", "Stopped."),
+            ErrorKind::ImageRejected => ("服务器不接受带图片的消息，请移除图片后再发送，或换用支持图生视频的服务。", "The server does not accept messages with an image. Remove the image and send again, or use a service that supports image to video."),
         };
         if zh {
             zh_text

@@ -24,7 +24,7 @@ pub mod sse_sanitize;
 pub mod task_status;
 pub mod transport;
 
-pub use conversation::{Message, Role, Thread, Turn};
+pub use conversation::{Content, ImageUrl, Message, Part, Role, Thread, Turn};
 pub use error::{ErrorKind, ReelError};
 pub use pipeline::{parse_captured, NoSink, ReplyResult, ReplySink};
 pub use reply::{

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::{stream, Stream, StreamExt};
+use futures_util::{stream, FutureExt, Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::classify::{html_summary, json_error_parts, kind_from_words, looks_like_html, snippet};
@@ -83,10 +83,19 @@ where
     let mut frames = std::pin::pin!(decode(reads));
     let mut finished = false;
     let end = loop {
-        let next = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => break End::Error(ReelError::new(ErrorKind::Cancelled, "stopped by the user")),
-            f = frames.next() => f,
+        // A frame that is already decoded is taken without setting up the
+        // wait on `cancel` (most frames are: one read holds dozens); the
+        // token is still checked first, so a stop wins over pending frames.
+        if cancel.is_cancelled() {
+            break End::Error(stopped());
+        }
+        let next = match frames.next().now_or_never() {
+            Some(f) => f,
+            None => tokio::select! {
+                biased;
+                _ = cancel.cancelled() => break End::Error(stopped()),
+                f = frames.next() => f,
+            },
         };
         match next {
             None => break if finished { End::Finished } else { End::Eof },
@@ -116,6 +125,10 @@ where
         }
     };
     conclude(parser, end, sink)
+}
+
+fn stopped() -> ReelError {
+    ReelError::new(ErrorKind::Cancelled, "stopped by the user")
 }
 
 fn conclude(mut parser: ReplyParser, end: End, sink: &mut dyn ReplySink) -> ReplyResult {

@@ -237,11 +237,11 @@ impl ReplyParser {
         while !self.text.is_char_boundary(start) {
             start += 1;
         }
-        let region = &self.text[start..end];
-        let queued = !self.queued_seen && region.contains(KW_QUEUED);
-        let generating = !self.generating_seen && region.contains(KW_GENERATING);
+        let region = &self.text.as_bytes()[start..end];
+        let queued = !self.queued_seen && find(region, KW_QUEUED).is_some();
+        let generating = !self.generating_seen && find(region, KW_GENERATING).is_some();
         let progress_at = if self.line.progress_cursor.is_none() {
-            region.find(KW_PROGRESS)
+            find(region, KW_PROGRESS)
         } else {
             None
         };
@@ -565,6 +565,18 @@ fn phase_rank(p: Phase) -> u8 {
         Phase::Generating => 3,
         Phase::Completed => 4,
         Phase::Failed => 5,
+    }
+}
+
+/// Where `needle` first occurs in `hay`. Called once per delta on a region
+/// of a few bytes, where setting up a substring searcher would cost more
+/// than the search; long regions (a large delta) get a real one.
+fn find(hay: &[u8], needle: &str) -> Option<usize> {
+    let needle = needle.as_bytes();
+    if hay.len() < 64 {
+        hay.windows(needle.len()).position(|w| w == needle)
+    } else {
+        memchr::memmem::find(hay, needle)
     }
 }
 

@@ -4,8 +4,16 @@
 use serde::Serialize;
 
 use crate::base_url::BaseUrl;
-use crate::conversation::Message;
+use crate::conversation::{Content, Message};
 use crate::error::{ErrorKind, ReelError};
+use crate::reply::Failure;
+
+/// Image types a request may carry as a data URI.
+const IMAGE_DATA_PREFIXES: &[&str] = &[
+    "data:image/png;base64,",
+    "data:image/jpeg;base64,",
+    "data:image/webp;base64,",
+];
 
 /// The JSON body of `POST /v1/chat/completions`.
 #[derive(Debug, Clone, Serialize)]
@@ -60,9 +68,13 @@ pub fn prepare(
     if model.is_empty() {
         return Err(ReelError::new(ErrorKind::BadRequest, "no model is chosen"));
     }
-    if messages.last().is_none_or(|m| m.content.trim().is_empty()) {
+    if messages
+        .last()
+        .is_none_or(|m| m.content.text().trim().is_empty())
+    {
         return Err(ReelError::new(ErrorKind::BadRequest, "the prompt is empty"));
     }
+    check_images(messages)?;
     let body = serde_json::to_vec(&ChatBody {
         model,
         messages,
@@ -75,6 +87,68 @@ pub fn prepare(
         authorization,
         body,
     })
+}
+
+/// Every image part must be a PNG/JPEG/WebP data URI (the app never sends
+/// a link the server would have to fetch).
+fn check_images(messages: &[Message]) -> Result<(), ReelError> {
+    let bad = messages
+        .iter()
+        .flat_map(|m| m.content.images())
+        .any(|url| !IMAGE_DATA_PREFIXES.iter().any(|p| url.starts_with(p)) || url.len() < 30);
+    if bad {
+        return Err(ReelError::new(
+            ErrorKind::BadRequest,
+            "an attached image is not a PNG, JPEG or WebP data URI",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether any message carries an array content (text + image parts).
+pub fn has_parts(messages: &[Message]) -> bool {
+    messages
+        .iter()
+        .any(|m| matches!(m.content, Content::Parts(_)))
+}
+
+/// Words in a 4xx answer that say the server refused the array content or
+/// the image itself (e.g. "content must be a string", "invalid type: sequence",
+/// "image_url is not supported").
+const REJECTION_WORDS: &[&str] = &[
+    "array",
+    "sequence",
+    "content",
+    "image",
+    "multimodal",
+    "vision",
+    "must be a string",
+    "invalid type",
+    "payload too large",
+    "too large",
+    "图片",
+    "图像",
+    "数组",
+    "不支持",
+];
+
+/// A request that carried an image and was refused with a 4xx naming the
+/// content, the array or the image (or a 413: the body was too large) is
+/// reported as [`ErrorKind::ImageRejected`], keeping the server's words.
+/// Anything else (auth, quota, policy, rate limits …) is left as it is.
+pub fn explain_image_rejection(failure: &mut Failure, messages: &[Message]) {
+    if !has_parts(messages) {
+        return;
+    }
+    let status = failure.status.unwrap_or(0);
+    let lower = failure.message.to_lowercase();
+    let refused = match failure.kind {
+        ErrorKind::BadRequest => status == 413 || REJECTION_WORDS.iter().any(|w| lower.contains(w)),
+        _ => false,
+    };
+    if refused {
+        failure.kind = ErrorKind::ImageRejected;
+    }
 }
 
 #[cfg(test)]
@@ -113,5 +187,81 @@ mod tests {
             ErrorKind::BadRequest
         );
         assert_eq!(authorization("Bearer abc").unwrap(), "Bearer abc");
+    }
+
+    fn png_uri() -> String {
+        format!("data:image/png;base64,{}", "A".repeat(40))
+    }
+
+    #[test]
+    fn an_image_goes_as_a_content_array() {
+        let m = [Message::user_with_image("让图里的猫跳舞", png_uri())];
+        let p = prepare("https://h", "k", "sora-2", &m).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&p.body).unwrap();
+        assert_eq!(v["messages"][0]["content"][0]["type"], "text");
+        assert_eq!(v["messages"][0]["content"][0]["text"], "让图里的猫跳舞");
+        assert_eq!(v["messages"][0]["content"][1]["type"], "image_url");
+        assert_eq!(
+            v["messages"][0]["content"][1]["image_url"]["url"],
+            png_uri().as_str()
+        );
+        // A link or another type is refused before sending.
+        for url in [
+            "https://example.com/cat.png",
+            "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
+        ] {
+            let m = [Message::user_with_image("x", url)];
+            assert_eq!(
+                prepare("https://h", "k", "sora-2", &m).unwrap_err().kind,
+                ErrorKind::BadRequest
+            );
+        }
+        // The text is still required.
+        let m = [Message::user_with_image(" ", png_uri())];
+        assert!(prepare("https://h", "k", "sora-2", &m).is_err());
+    }
+
+    #[test]
+    fn a_refused_array_becomes_image_rejected() {
+        let with_image = [Message::user_with_image("x", png_uri())];
+        let text_only = [Message::user("x")];
+        let refusal = crate::classify::classify_http(
+            400,
+            None,
+            Some("application/json"),
+            r#"{"error":{"message":"messages[0].content must be a string: this model takes plain text, not an array of content parts","type":"invalid_request_error","code":""}}"#,
+        );
+        let mut f = Failure::from(refusal.clone());
+        explain_image_rejection(&mut f, &with_image);
+        assert_eq!(f.kind, ErrorKind::ImageRejected);
+        assert!(
+            f.message.contains("must be a string"),
+            "keeps the server's words"
+        );
+        // The same answer to a text-only request stays a bad request.
+        let mut f = Failure::from(refusal);
+        explain_image_rejection(&mut f, &text_only);
+        assert_eq!(f.kind, ErrorKind::BadRequest);
+        // 413 with an image: too large for the server.
+        let mut f = Failure::from(crate::classify::classify_http(413, None, None, ""));
+        explain_image_rejection(&mut f, &with_image);
+        assert_eq!(f.kind, ErrorKind::ImageRejected);
+        // Auth, quota, policy are not about the image.
+        for (status, body) in [
+            (
+                401,
+                r#"{"error":{"message":"无效的令牌 image","type":"new_api_error"}}"#,
+            ),
+            (
+                400,
+                r#"{"error":{"message":"image blocked","code":"sentinel_block"}}"#,
+            ),
+        ] {
+            let e = crate::classify::classify_http(status, None, None, body);
+            let kind = e.kind;
+            let mut f = Failure::from(e);
+            explain_image_rejection(&mut f, &with_image);
+            assert_eq!(f.kind, kind);
+        }
     }
 }

@@ -23,6 +23,66 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 /// Most bytes read from a body that is not a stream (an error page, a JSON).
 pub const MAX_ERROR_BODY: usize = 4 * 1024 * 1024;
 
+/// Hosts that never go through the user's proxy: this machine (the demo
+/// relay and the media server live there, and a proxy elsewhere cannot
+/// reach them).
+pub const ALWAYS_DIRECT: &str = "localhost,127.0.0.0/8,::1";
+
+/// How clients reach the network, from the user's settings. The default is
+/// what reqwest does on its own: the `*_PROXY` environment variables if set,
+/// and the built-in roots.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkOptions {
+    pub proxy: Option<ProxyOptions>,
+    /// Trusted in addition to the built-in roots, never instead of them.
+    pub extra_roots: Vec<reqwest::Certificate>,
+}
+
+/// One proxy for every request (http, https or socks5/socks5h), except the
+/// hosts of `no_proxy` and [`ALWAYS_DIRECT`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyOptions {
+    pub url: String,
+    /// Comma-separated hosts, domains (`.corp` or `corp` also match
+    /// subdomains), IP addresses or CIDR ranges.
+    pub no_proxy: String,
+}
+
+impl NetworkOptions {
+    /// Set the proxy and roots on `builder`. A proxy set here replaces the
+    /// environment's (reqwest stops reading `*_PROXY` once one is added).
+    pub fn apply(
+        &self,
+        mut builder: reqwest::ClientBuilder,
+    ) -> Result<reqwest::ClientBuilder, ReelError> {
+        if let Some(p) = &self.proxy {
+            let list = if p.no_proxy.trim().is_empty() {
+                ALWAYS_DIRECT.to_string()
+            } else {
+                format!("{},{ALWAYS_DIRECT}", p.no_proxy)
+            };
+            let proxy = reqwest::Proxy::all(p.url.as_str())
+                .map_err(|e| ReelError::new(ErrorKind::BadRequest, format!("invalid proxy: {e}")))?
+                .no_proxy(reqwest::NoProxy::from_string(&list));
+            builder = builder.proxy(proxy);
+        }
+        for cert in &self.extra_roots {
+            builder = builder.add_root_certificate(cert.clone());
+        }
+        Ok(builder)
+    }
+
+    /// The proxy's host name, if the proxy is named rather than numbered
+    /// (a resolver that filters addresses must still let this one through).
+    pub fn proxy_host(&self) -> Option<String> {
+        let p = self.proxy.as_ref()?;
+        match url::Url::parse(&p.url).ok()?.host()? {
+            url::Host::Domain(d) => Some(d.to_ascii_lowercase()),
+            _ => None,
+        }
+    }
+}
+
 /// One generation request.
 #[derive(Debug, Clone)]
 pub struct GenerationRequest {
@@ -40,8 +100,16 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
+    /// A client that connects directly (or through the proxy the
+    /// environment names) and trusts the built-in roots only.
     pub fn new() -> Result<Self, ReelError> {
-        let http = reqwest::Client::builder()
+        Self::with_network(&NetworkOptions::default())
+    }
+
+    /// A client that goes through the user's proxy and also trusts the
+    /// user's extra certificate authorities.
+    pub fn with_network(network: &NetworkOptions) -> Result<Self, ReelError> {
+        let builder = reqwest::Client::builder()
             .use_rustls_tls()
             .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(concat!("ReelChat/", env!("CARGO_PKG_VERSION")))
@@ -57,7 +125,9 @@ impl ApiClient {
                 } else {
                     attempt.stop()
                 }
-            }))
+            }));
+        let http = network
+            .apply(builder)?
             .build()
             .map_err(|e| ReelError::new(ErrorKind::Network, e.to_string()))?;
         Ok(ApiClient { http })
@@ -204,10 +274,25 @@ pub fn from_reqwest(e: reqwest::Error) -> ReelError {
     }
     let kind = if e.is_timeout() {
         ErrorKind::Timeout
+    } else if is_certificate_error(&msg) {
+        ErrorKind::Certificate
     } else {
         ErrorKind::Network
     };
     ReelError::new(kind, msg)
+}
+
+/// Whether a transport error's text (with its causes) says the server's
+/// certificate was refused. rustls words it "invalid peer certificate: …"
+/// (UnknownIssuer, Expired, NotValidForName …); the error types themselves
+/// are behind reqwest's boxed sources, so the text is what is stable.
+pub fn is_certificate_error(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    t.contains("invalid peer certificate")
+        || t.contains("unknownissuer")
+        || t.contains("certificate verify failed")
+        || t.contains("self signed certificate")
+        || t.contains("self-signed certificate")
 }
 
 impl ApiClient {

@@ -144,7 +144,7 @@ async fn success_then_remix_with_byte_exact_history() {
 
     // A history whose assistant text was altered is refused by the strict relay.
     let mut altered = history;
-    altered[1].content = first.content.replace("\n", "\r\n");
+    altered[1].content = first.content.replace("\n", "\r\n").into();
     let (third, _) = send(&relay, altered).await;
     assert_eq!(third.outcome, Outcome::Failed);
     assert_eq!(third.failure.unwrap().kind, ErrorKind::BadRequest);

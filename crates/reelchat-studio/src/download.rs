@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
+use reelchat_protocol::transport::NetworkOptions;
+
 use crate::ids::random_hex;
 use crate::store::{classify_io, sync_dir, IoClass};
 
@@ -34,6 +36,9 @@ pub struct DownloadPolicy {
     /// Allow 127.0.0.0/8 and ::1 (only for the built-in demo relay). Other
     /// private addresses stay refused.
     pub allow_loopback: bool,
+    /// The client goes through the user's proxy: a host this machine cannot
+    /// resolve is left to the proxy instead of refused (see `check_url`).
+    pub proxied: bool,
 }
 
 impl Default for DownloadPolicy {
@@ -42,6 +47,7 @@ impl Default for DownloadPolicy {
             max_video_bytes: 1 << 30,
             max_image_bytes: 20 << 20,
             allow_loopback: false,
+            proxied: false,
         }
     }
 }
@@ -53,8 +59,10 @@ pub struct DownloadError {
     pub message: String,
 }
 
+/// Why a download failed, for a message in the user's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum DownloadErrorKind {
     BadUrl,
     /// A private, loopback, link-local or otherwise non-public address.
@@ -63,6 +71,8 @@ pub enum DownloadErrorKind {
     TooLarge,
     WrongType,
     Network,
+    /// The server's TLS certificate is not trusted.
+    Certificate,
     DiskFull,
     Io,
     Cancelled,
@@ -95,31 +105,51 @@ pub const MAX_REDIRECTS: usize = 5;
 /// connection). Literal IP addresses do not go through the resolver; they
 /// are checked by [`download`] against the policy.
 pub fn client() -> Result<reqwest::Client, DownloadError> {
-    reqwest::Client::builder()
+    client_with(&NetworkOptions::default())
+}
+
+/// [`client`] with the user's proxy and extra roots. The resolver still
+/// refuses non-public addresses for every name but the proxy's own (a
+/// proxy on the local network is the user's choice). Through an HTTP proxy
+/// the proxy resolves the target; through `socks5://` this resolver does;
+/// either way [`download`] has checked the target's addresses first.
+pub fn client_with(network: &NetworkOptions) -> Result<reqwest::Client, DownloadError> {
+    let builder = reqwest::Client::builder()
         .use_rustls_tls()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(20))
         .read_timeout(Duration::from_secs(120))
         .user_agent(concat!("ReelChat/", env!("CARGO_PKG_VERSION")))
-        .dns_resolver(Arc::new(PublicOnlyResolver))
-        .build()
-        .map_err(|e| {
-            DownloadError::new(
-                DownloadErrorKind::Io,
-                format!("could not create the HTTP client: {e}"),
-            )
-        })
+        .dns_resolver(Arc::new(PublicOnlyResolver {
+            trusted: network.proxy_host(),
+        }));
+    let builder = network
+        .apply(builder)
+        .map_err(|e| DownloadError::new(DownloadErrorKind::BadUrl, e.message))?;
+    builder.build().map_err(|e| {
+        DownloadError::new(
+            DownloadErrorKind::Io,
+            format!("could not create the HTTP client: {e}"),
+        )
+    })
 }
 
-struct PublicOnlyResolver;
+struct PublicOnlyResolver {
+    /// The proxy's host name: resolved without the filter.
+    trusted: Option<String>,
+}
 
 impl reqwest::dns::Resolve for PublicOnlyResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_owned();
+        let trusted = self
+            .trusted
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case(host.trim_end_matches('.')));
         Box::pin(async move {
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await?
-                .filter(|a| is_public(a.ip()))
+                .filter(|a| trusted || is_public(a.ip()))
                 .collect();
             if addrs.is_empty() {
                 return Err(format!("{host} has no public address").into());
@@ -276,13 +306,19 @@ async fn check_url(url: &Url, policy: &DownloadPolicy) -> Result<(), DownloadErr
                     return Err(blocked(name));
                 }
             }
-            let found = tokio::net::lookup_host((name, port)).await.map_err(|e| {
-                DownloadError::new(
-                    DownloadErrorKind::Network,
-                    format!("could not resolve {name}: {e}"),
-                )
-            })?;
-            found.map(|a| a.ip()).collect()
+            match tokio::net::lookup_host((name, port)).await {
+                Ok(found) => found.map(|a| a.ip()).collect(),
+                // Behind a proxy, names this machine cannot resolve are the
+                // proxy's to resolve (a direct connection to a host on the
+                // no-proxy list still fails in the public-only resolver).
+                Err(_) if policy.proxied => return Ok(()),
+                Err(e) => {
+                    return Err(DownloadError::new(
+                        DownloadErrorKind::Network,
+                        format!("could not resolve {name}: {e}"),
+                    ))
+                }
+            }
         }
     };
     if addrs.is_empty() {
@@ -327,7 +363,12 @@ fn network(e: &reqwest::Error) -> DownloadError {
         message.push_str(&s.to_string());
         source = s.source();
     }
-    DownloadError::new(DownloadErrorKind::Network, message)
+    let kind = if reelchat_protocol::transport::is_certificate_error(&message) {
+        DownloadErrorKind::Certificate
+    } else {
+        DownloadErrorKind::Network
+    };
+    DownloadError::new(kind, message)
 }
 
 fn is_loopback(ip: IpAddr) -> bool {
@@ -529,6 +570,25 @@ fn sniff(head: &[u8], kind: MediaKind) -> Result<&'static str, DownloadError> {
                 DownloadErrorKind::WrongType,
                 format!("expected {wanted}, got {what}"),
             ))
+        }
+    }
+}
+
+/// Removes the temp files of downloads that never finished (`<name>.part-<hex>` in each
+/// conversation's media folder): the app was killed mid-download. Best effort; the download
+/// itself can be retried by checking the task's status.
+pub fn remove_partial_files(media_dir: &Path) {
+    let Ok(conversations) = std::fs::read_dir(media_dir) else {
+        return;
+    };
+    for dir in conversations.flatten() {
+        let Ok(files) = std::fs::read_dir(dir.path()) else {
+            continue;
+        };
+        for file in files.flatten() {
+            if file.file_name().to_string_lossy().contains(".part-") {
+                let _ = std::fs::remove_file(file.path());
+            }
         }
     }
 }

@@ -20,9 +20,13 @@ pub enum AppErrorKind {
     Gateway,
     Network,
     Timeout,
+    /// The server's TLS certificate is not trusted.
+    Certificate,
     Protocol,
     GenerationFailed,
     Cancelled,
+    /// A message with an image was refused (the server takes text only).
+    ImageRejected,
     // The app's own.
     /// Input the user can fix (empty prompt, bad URL, name too long …).
     InvalidInput,
@@ -76,9 +80,11 @@ impl From<ErrorKind> for AppErrorKind {
             ErrorKind::Gateway => AppErrorKind::Gateway,
             ErrorKind::Network => AppErrorKind::Network,
             ErrorKind::Timeout => AppErrorKind::Timeout,
+            ErrorKind::Certificate => AppErrorKind::Certificate,
             ErrorKind::Protocol => AppErrorKind::Protocol,
             ErrorKind::GenerationFailed => AppErrorKind::GenerationFailed,
             ErrorKind::Cancelled => AppErrorKind::Cancelled,
+            ErrorKind::ImageRejected => AppErrorKind::ImageRejected,
         }
     }
 }
@@ -112,6 +118,7 @@ impl From<crate::download::DownloadError> for AppError {
         let kind = match e.kind {
             K::DiskFull => AppErrorKind::DiskFull,
             K::Cancelled => AppErrorKind::Cancelled,
+            K::Certificate => AppErrorKind::Certificate,
             _ => AppErrorKind::Download,
         };
         AppError::new(kind, e.message)
@@ -120,6 +127,11 @@ impl From<crate::download::DownloadError> for AppError {
 
 impl From<crate::secrets::SecretError> for AppError {
     fn from(e: crate::secrets::SecretError) -> Self {
-        AppError::new(AppErrorKind::Keychain, e.message)
+        let kind = if e.invalid_input {
+            AppErrorKind::InvalidInput
+        } else {
+            AppErrorKind::Keychain
+        };
+        AppError::new(kind, e.message)
     }
 }

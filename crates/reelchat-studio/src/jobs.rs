@@ -14,7 +14,8 @@ use reelchat_protocol::{
 };
 use tokio::sync::watch;
 
-use crate::download::{download, DownloadPolicy, MediaKind};
+use crate::attachment;
+use crate::download::{download, DownloadErrorKind, DownloadPolicy, MediaKind};
 use crate::error::{AppError, AppErrorKind};
 use crate::model::{now_ms, DownloadState, JobUpdate, TurnRecord, TurnStatus};
 use crate::studio::{lock, title_from, Cell, Connection, JobObserver, Studio};
@@ -38,20 +39,62 @@ impl Studio {
         parent: Option<String>,
         observer: Arc<dyn JobObserver>,
     ) -> Result<TurnRecord, AppError> {
+        self.send_with_image(conn, conversation_id, prompt, model, parent, None, observer)
+    }
+
+    /// [`Studio::send`] with an image: `image` is a staged attachment's file
+    /// (`staged/a_….jpg`, see `attachment::stage`). The message goes as a
+    /// content array (text, then the image as a data URI); the image is
+    /// kept with the turn so later requests re-send the same bytes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn send_with_image(
+        &self,
+        conn: Connection,
+        conversation_id: &str,
+        prompt: &str,
+        model: &str,
+        parent: Option<String>,
+        image: Option<&str>,
+        observer: Arc<dyn JobObserver>,
+    ) -> Result<TurnRecord, AppError> {
         let prompt = Studio::check_prompt(prompt)?;
+        let media_dir = self.inner.media_dir.as_path();
+        let staged = match image {
+            Some(file) if file.starts_with(attachment::STAGED_DIR) => {
+                Some(attachment::describe_staged(media_dir, file)?)
+            }
+            // A retry re-sends the image of an earlier turn of this conversation.
+            Some(file) => Some(
+                self.get(conversation_id)?
+                    .turns
+                    .iter()
+                    .find_map(|t| t.image.clone().filter(|i| i.file == file))
+                    .ok_or_else(|| AppError::invalid("no such image in this conversation"))?,
+            ),
+            None => None,
+        };
+        let image_uri = staged
+            .as_ref()
+            .map(|img| attachment::data_uri(media_dir, img))
+            .transpose()?;
         if model.trim().is_empty() {
             return Err(AppError::invalid("no model is chosen"));
         }
         if conn.api_key.trim().is_empty() {
             return Err(AppError::new(AppErrorKind::NoKey, "no API key is set"));
         }
-        // Catch a bad base URL or key before anything is saved or sent.
+        // Catch a bad base URL or key before anything is saved or sent. Nothing
+        // reached a server: `invalid_input`, not the server's `bad_request`.
         reelchat_protocol::request::prepare(
             &conn.base_url,
             &conn.api_key,
             model,
-            &[reelchat_protocol::Message::user(prompt)],
-        )?;
+            &[reelchat_protocol::Message::user_maybe_image(
+                prompt,
+                image_uri.as_deref(),
+            )],
+        )
+        .map_err(|e| AppError::invalid(e.message))?;
         let cell = self.cell(conversation_id)?;
         let (turn, messages) = {
             let mut c = lock(&cell);
@@ -68,8 +111,17 @@ impl Studio {
                 }
                 None => c.head.clone(),
             };
-            let messages = c.thread().messages_for(parent.as_deref(), prompt);
-            let turn = Studio::new_turn(prompt, model.trim(), parent);
+            let messages = attachment::thread_for_send(media_dir, &c, parent.as_deref())?
+                .messages_with_image(parent.as_deref(), prompt, image_uri.as_deref());
+            let mut turn = Studio::new_turn(prompt, model.trim(), parent);
+            if let Some(staged) = &staged {
+                turn.image = Some(attachment::keep_for_turn(
+                    media_dir,
+                    staged,
+                    conversation_id,
+                    &turn.id,
+                )?);
+            }
             let before = c.clone();
             if c.title.is_empty() {
                 c.title = title_from(prompt);
@@ -79,7 +131,13 @@ impl Studio {
             // Persist first: if this fails nothing was sent.
             if let Err(e) = self.save_live(&c) {
                 *c = before;
+                if let Some(img) = &turn.image {
+                    let _ = std::fs::remove_file(media_dir.join(&img.file));
+                }
                 return Err(e.into());
+            }
+            if let Some(file) = image.filter(|f| f.starts_with(attachment::STAGED_DIR)) {
+                let _ = std::fs::remove_file(media_dir.join(file));
             }
             (turn, messages)
         };
@@ -133,8 +191,7 @@ impl Studio {
         let api =
             (!conn.api_key.is_empty()).then_some((conn.base_url.as_str(), conn.api_key.as_str()));
         let status = self
-            .inner
-            .client
+            .client()
             .fetch_task_status(&raw, api, &CancellationToken::new())
             .await?;
         let turn = self.modify_turn(&cell, turn_id, |c, t| {
@@ -246,12 +303,14 @@ impl Job {
             last_save: Instant::now(),
             save_error: None,
         };
-        let result = self
-            .studio
-            .inner
-            .client
-            .generate(&req, &token, &mut sink)
-            .await;
+        let mut result = self.studio.client().generate(&req, &token, &mut sink).await;
+        // A server that takes plain text only refuses the image's content array.
+        for f in [result.failure.as_mut(), result.state.failure.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            reelchat_protocol::request::explain_image_rejection(f, &req.messages);
+        }
         drop(sink); // closes the update channel
         let _ = forwarder.await;
 
@@ -341,21 +400,28 @@ impl Job {
             }
         };
         let dir = studio.inner.media_dir.join(conversation_id);
+        let network = studio.network();
         let policy = DownloadPolicy {
             allow_loopback,
+            proxied: network.proxied,
             ..Default::default()
         };
-        let http = &studio.inner.downloader;
+        let http = &network.downloader;
         let mut error = None;
+        let mut error_kind = None;
         let mut video = None;
         let mut preview = None;
         if let Err(e) = std::fs::create_dir_all(&dir) {
             error = Some(format!("{}: {e}", dir.display()));
+            error_kind = Some(DownloadErrorKind::Io);
         } else {
             if let Some(url) = &video_url {
                 match download(http, url, &dir, turn_id, MediaKind::Video, &policy, cancel).await {
                     Ok(name) => video = Some(format!("{conversation_id}/{name}")),
-                    Err(e) => error = Some(e.message),
+                    Err(e) => {
+                        error_kind = Some(e.kind);
+                        error = Some(e.message);
+                    }
                 }
             }
             if let Some(url) = &preview_url {
@@ -371,7 +437,10 @@ impl Job {
                 .await
                 {
                     Ok(name) => preview = Some(format!("{conversation_id}/{name}")),
-                    Err(e) => error = error.or(Some(e.message)),
+                    Err(e) => {
+                        error_kind = error_kind.or(Some(e.kind));
+                        error = error.or(Some(e.message));
+                    }
                 }
             }
         }
@@ -384,6 +453,7 @@ impl Job {
                 DownloadState::Failed
             };
             t.media.error = error.clone();
+            t.media.error_kind = error_kind;
         });
         match result {
             Ok(t) => t,

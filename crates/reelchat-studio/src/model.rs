@@ -50,6 +50,16 @@ pub struct LocalMedia {
     pub state: DownloadState,
     /// Why the last download failed (shown; the remote link still plays).
     pub error: Option<String>,
+    /// The kind of that failure, for a localized message. Absent in files written before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub error_kind: Option<crate::download::DownloadErrorKind>,
+    /// When the user deleted this version from the library: its local files
+    /// are gone and the library no longer lists it. The turn itself stays in
+    /// its conversation (see `library`). Absent in files written before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number", optional))]
+    pub removed_at: Option<Millis>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +95,11 @@ pub struct TurnRecord {
     pub version: Option<u32>,
     pub steps: StepTimes,
     pub media: LocalMedia,
+    /// The image sent with the prompt (image to video). Absent for a
+    /// text-only message and in files written before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub image: Option<crate::attachment::ImageAttachment>,
 }
 
 /// A conversation as stored: one file per conversation.
@@ -122,6 +137,9 @@ impl Conversation {
                     id: t.id.clone(),
                     parent: t.parent.clone(),
                     user: t.prompt.clone(),
+                    // Filled from the file only for the turns a send re-sends
+                    // (see `attachment::thread_for_send`).
+                    image: None,
                     assistant: t.content.clone(),
                     version: t.version,
                 })

@@ -34,12 +34,24 @@ pub enum KeyStorage {
 #[error("{message}")]
 pub struct SecretError {
     pub message: String,
+    /// The key itself was refused (empty, several lines, too long): the user can fix it,
+    /// the keychain is fine.
+    #[serde(default)]
+    pub invalid_input: bool,
 }
 
 impl SecretError {
     fn new(message: impl Into<String>) -> Self {
         SecretError {
             message: message.into(),
+            invalid_input: false,
+        }
+    }
+
+    fn invalid(message: impl Into<String>) -> Self {
+        SecretError {
+            message: message.into(),
+            invalid_input: true,
         }
     }
 }
@@ -106,15 +118,15 @@ impl SecretStore {
     pub fn set(&self, key: &str) -> Result<KeyStorage, SecretError> {
         let key = key.trim();
         if key.is_empty() {
-            return Err(SecretError::new("the API key is empty"));
+            return Err(SecretError::invalid("the API key is empty"));
         }
         if key.chars().any(char::is_control) {
-            return Err(SecretError::new(
+            return Err(SecretError::invalid(
                 "the API key must be on one line, without control characters",
             ));
         }
         if key.len() > 4096 {
-            return Err(SecretError::new("the API key is too long"));
+            return Err(SecretError::invalid("the API key is too long"));
         }
         let owned = key.to_owned();
         match self.keychain_call(move |e| e.set_password(&owned)) {

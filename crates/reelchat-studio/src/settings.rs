@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use reelchat_protocol::transport::NetworkOptions;
+
 use crate::error::AppError;
+use crate::network;
 use crate::secrets::KeyStorage;
 
 pub const DEFAULT_BASE_URL: &str = "https://new.22codex.xyz";
@@ -48,6 +51,14 @@ pub struct Settings {
     pub demo: bool,
     /// The first-run welcome was completed (a key saved or the demo chosen).
     pub onboarded: bool,
+    /// The proxy for API requests and downloads (see `network`); None: the
+    /// `*_PROXY` environment variables, if any.
+    pub proxy_url: Option<String>,
+    /// Hosts that bypass the proxy, comma-separated.
+    pub no_proxy: String,
+    /// A PEM file of certificate authorities trusted in addition to the
+    /// built-in ones.
+    pub ca_cert_path: Option<String>,
 }
 
 impl Default for Settings {
@@ -61,6 +72,9 @@ impl Default for Settings {
             idle_timeout_secs: DEFAULT_IDLE_TIMEOUT_SECS,
             demo: false,
             onboarded: false,
+            proxy_url: None,
+            no_proxy: String::new(),
+            ca_cert_path: None,
         }
     }
 }
@@ -82,6 +96,14 @@ pub struct SettingsPatch {
     pub download_dir: Option<String>,
     #[cfg_attr(feature = "ts", ts(optional))]
     pub idle_timeout_secs: Option<u32>,
+    /// `Some("")` removes the proxy.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub proxy_url: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub no_proxy: Option<String>,
+    /// Read and checked when saved; `Some("")` removes it.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub ca_cert_path: Option<String>,
 }
 
 impl Settings {
@@ -89,7 +111,9 @@ impl Settings {
     pub fn apply(&mut self, patch: SettingsPatch) -> Result<(), AppError> {
         let mut next = self.clone();
         if let Some(u) = patch.base_url {
-            let parsed = reelchat_protocol::base_url::BaseUrl::parse(&u)?;
+            // A local check: `invalid_input`, not the server's `bad_request`.
+            let parsed = reelchat_protocol::base_url::BaseUrl::parse(&u)
+                .map_err(|e| AppError::invalid(e.message))?;
             next.base_url = parsed.as_str().to_string();
         }
         if let Some(m) = patch.default_model {
@@ -126,6 +150,18 @@ impl Settings {
             }
             next.idle_timeout_secs = s;
         }
+        if let Some(p) = patch.proxy_url {
+            next.proxy_url = network::normalize_proxy_url(&p)?;
+        }
+        if let Some(n) = patch.no_proxy {
+            next.no_proxy = network::normalize_no_proxy(&n)?;
+        }
+        if let Some(c) = patch.ca_cert_path {
+            next.ca_cert_path = network::normalize_ca_path(&c)?;
+            if let Some(path) = &next.ca_cert_path {
+                network::load_ca_file(path)?;
+            }
+        }
         *self = next;
         Ok(())
     }
@@ -143,7 +179,34 @@ impl Settings {
             idle_timeout_secs: self.idle_timeout_secs,
             demo: self.demo,
             onboarded: self.onboarded,
+            proxy_url: self.proxy_url.clone(),
+            no_proxy: self.no_proxy.clone(),
+            ca_cert_path: self.ca_cert_path.clone(),
+            ca_cert_problem: self
+                .ca_cert_path
+                .as_deref()
+                .and_then(|p| network::load_ca_file(p).err())
+                .map(|e| e.message),
         }
+    }
+
+    /// The proxy and roots for the clients (reads the CA file).
+    pub fn network_options(&self) -> Result<NetworkOptions, AppError> {
+        network::options_for(
+            self.proxy_url.as_deref(),
+            &self.no_proxy,
+            self.ca_cert_path.as_deref(),
+        )
+    }
+
+    /// At start-up: the proxy even when the CA file can no longer be read
+    /// (the settings dialog says so; see [`SettingsView::ca_cert_problem`]).
+    /// A request to a server signed by that CA then fails as `certificate`.
+    pub fn network_options_at_startup(&self) -> NetworkOptions {
+        self.network_options().unwrap_or_else(|_| {
+            network::options_for(self.proxy_url.as_deref(), &self.no_proxy, None)
+                .unwrap_or_default()
+        })
     }
 }
 
@@ -163,6 +226,12 @@ pub struct SettingsView {
     pub idle_timeout_secs: u32,
     pub demo: bool,
     pub onboarded: bool,
+    pub proxy_url: Option<String>,
+    pub no_proxy: String,
+    pub ca_cert_path: Option<String>,
+    /// Why the saved CA file is not in use (moved, deleted, replaced by
+    /// something else since it was saved).
+    pub ca_cert_problem: Option<String>,
 }
 
 /// The result of "test connection".
@@ -220,10 +289,53 @@ mod tests {
                 download_dir: Some("relative/dir".into()),
                 ..Default::default()
             },
+            SettingsPatch {
+                proxy_url: Some("ftp://proxy:21".into()),
+                ..Default::default()
+            },
+            SettingsPatch {
+                no_proxy: Some("http://x.com".into()),
+                ..Default::default()
+            },
+            SettingsPatch {
+                ca_cert_path: Some("/no/such/ca.pem".into()),
+                ..Default::default()
+            },
         ] {
             let before = s.clone();
             assert!(s.apply(bad).is_err());
             assert_eq!(s, before, "a refused patch changes nothing");
         }
+    }
+
+    #[test]
+    fn network_settings_round_trip_and_clear() {
+        let mut s = Settings::default();
+        s.apply(SettingsPatch {
+            proxy_url: Some(" socks5h://127.0.0.1:1080 ".into()),
+            no_proxy: Some("Intranet.corp, 10.0.0.0/8".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.proxy_url.as_deref(), Some("socks5h://127.0.0.1:1080"));
+        assert_eq!(s.no_proxy, "intranet.corp, 10.0.0.0/8");
+        let opts = s.network_options().unwrap();
+        assert_eq!(
+            opts.proxy.map(|p| (p.url, p.no_proxy)),
+            Some((
+                "socks5h://127.0.0.1:1080".to_string(),
+                "intranet.corp, 10.0.0.0/8".to_string()
+            ))
+        );
+        // Settings saved before these fields existed still load.
+        let old: Settings = serde_json::from_str(r#"{"base_url":"https://h"}"#).unwrap();
+        assert_eq!((old.proxy_url, old.ca_cert_path), (None, None));
+        s.apply(SettingsPatch {
+            proxy_url: Some(String::new()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(s.proxy_url.is_none());
+        assert!(s.network_options().unwrap().proxy.is_none());
     }
 }

@@ -4,13 +4,15 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
+use reelchat_protocol::transport::NetworkOptions;
 use reelchat_protocol::{ApiClient, CancellationToken, Failure, ReelError};
 
 use crate::error::{AppError, AppErrorKind};
 use crate::model::{now_ms, Conversation, ConversationSummary, JobUpdate, TurnRecord, TurnStatus};
+use crate::network::NetworkClients;
 use crate::store::{new_id, ConversationStore, StoreNotice};
 
 /// Longest prompt accepted (characters).
@@ -44,11 +46,14 @@ pub(crate) struct Inner {
     pub cells: Mutex<HashMap<String, Cell>>,
     /// Running jobs: turn id → (conversation id, cancel token).
     pub jobs: Mutex<HashMap<String, (String, CancellationToken)>>,
-    pub client: ApiClient,
-    /// For results only: checks every redirect hop and resolves only public
-    /// addresses (the API client is never used for media).
-    pub downloader: reqwest::Client,
+    /// The API client and, for results only, the downloader (which checks
+    /// every redirect hop and resolves only public addresses; the API client
+    /// is never used for media). Rebuilt when the network settings change;
+    /// a request already under way keeps the clients it started with.
+    pub network: RwLock<NetworkClients>,
     pub media_dir: PathBuf,
+    /// `GET /v1/models` answers, per base URL and key (see `models`).
+    pub models: crate::models::ModelCache,
 }
 
 /// See the module docs. Cheap to clone.
@@ -72,6 +77,7 @@ impl Studio {
         std::fs::create_dir_all(&media_dir).map_err(|e| {
             AppError::new(AppErrorKind::Io, format!("{}: {e}", media_dir.display()))
         })?;
+        crate::download::remove_partial_files(&media_dir);
         let mut cells = HashMap::new();
         for mut c in store.list()? {
             let mut changed = false;
@@ -93,15 +99,14 @@ impl Studio {
             }
             cells.insert(c.id.clone(), Arc::new(Mutex::new(c)));
         }
-        let client = ApiClient::new()?;
-        let downloader = crate::download::client()?;
+        let network = NetworkClients::build(&Default::default())?;
         let inner = Inner {
             store,
             cells: Mutex::new(cells),
             jobs: Mutex::new(HashMap::new()),
-            client,
-            downloader,
+            network: RwLock::new(network),
             media_dir,
+            models: Default::default(),
         };
         Ok((
             Studio {
@@ -115,8 +120,33 @@ impl Studio {
         &self.inner.media_dir
     }
 
-    pub fn client(&self) -> &ApiClient {
-        &self.inner.client
+    /// The API client as the network settings are now.
+    pub fn client(&self) -> ApiClient {
+        self.network().api
+    }
+
+    pub(crate) fn network(&self) -> NetworkClients {
+        self.inner
+            .network
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Use a proxy and extra trusted roots (or none) for every later request
+    /// and download. On error nothing changes.
+    pub fn set_network(&self, options: &NetworkOptions) -> Result<(), AppError> {
+        self.use_network(NetworkClients::build(options)?);
+        Ok(())
+    }
+
+    /// Swap in clients already built (see [`NetworkClients::build`]).
+    pub fn use_network(&self, clients: NetworkClients) {
+        *self
+            .inner
+            .network
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = clients;
     }
 
     pub(crate) fn cell(&self, id: &str) -> Result<Cell, AppError> {
@@ -310,6 +340,7 @@ impl Studio {
             version: None,
             steps: Default::default(),
             media: Default::default(),
+            image: None,
         }
     }
 }

@@ -367,7 +367,7 @@ async fn too_large_by_content_length_and_by_streaming() {
     let small = DownloadPolicy {
         max_video_bytes: 10_000,
         max_image_bytes: 1_000,
-        allow_loopback: true,
+        ..loopback()
     };
     // Content-Length (48182) over the cap: refused before reading the body.
     assert_eq!(

@@ -290,7 +290,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             .send(c, &conv.id, "cat", "sora-2", None, obs.clone())
             .unwrap_err()
             .kind,
-        AppErrorKind::BadRequest
+        AppErrorKind::InvalidInput
     );
     assert_eq!(
         studio

@@ -24,6 +24,7 @@ fn turn(id: &str, prompt: &str) -> TurnRecord {
         version: Some(1),
         steps: StepTimes::default(),
         media: LocalMedia::default(),
+        image: None,
     }
 }
 
@@ -436,4 +437,15 @@ fn full_disk_gives_disk_full_and_keeps_the_old_version() {
     );
     drop(store);
     drop(mount);
+}
+
+#[test]
+fn opening_removes_the_temp_files_of_downloads_a_kill_left_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let conv_media = tmp.path().join("media").join("c_1");
+    fs::create_dir_all(&conv_media).unwrap();
+    fs::write(conv_media.join("t_1.mp4.part-0a1b2c3d"), b"half a video").unwrap();
+    fs::write(conv_media.join("t_1.mp4"), b"a finished video").unwrap();
+    let (_studio, _) = reelchat_studio::studio::Studio::open(tmp.path()).unwrap();
+    assert_eq!(names(&conv_media), vec!["t_1.mp4".to_string()]);
 }

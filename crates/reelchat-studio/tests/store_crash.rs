@@ -33,6 +33,7 @@ fn turn(id: &str, n: usize) -> TurnRecord {
         version: Some(n as u32),
         steps: StepTimes::default(),
         media: LocalMedia::default(),
+        image: None,
     }
 }
 

@@ -10,7 +10,10 @@ use crate::observer::{emit_jobs_changed, ChannelObserver};
 use crate::state::AppState;
 
 /// Start a generation. Updates stream over `on_update`; the job runs on
-/// even if the webview stops listening.
+/// even if the webview stops listening. `image`: a staged attachment
+/// (`attach_image`), or an earlier turn's image when retrying.
+// A command's parameters are its IPC arguments: one struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 #[tauri::command]
 pub async fn send_message(
     app: AppHandle,
@@ -19,13 +22,20 @@ pub async fn send_message(
     prompt: String,
     model: String,
     parent: Option<String>,
+    image: Option<String>,
     on_update: Channel<JobUpdate>,
 ) -> Result<TurnRecord, AppError> {
     let conn = state.connection().await?;
     let observer = Arc::new(ChannelObserver::new(app.clone(), on_update));
-    let turn = state
-        .studio
-        .send(conn, &conversation_id, &prompt, &model, parent, observer)?;
+    let turn = state.studio.send_with_image(
+        conn,
+        &conversation_id,
+        &prompt,
+        &model,
+        parent,
+        image.as_deref(),
+        observer,
+    )?;
     emit_jobs_changed(&app, &state.studio);
     Ok(turn)
 }

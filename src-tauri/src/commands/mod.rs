@@ -3,9 +3,14 @@
 //! (a `kind` the UI branches on, and a message).
 
 pub mod app;
+pub mod attachments;
 pub mod conversations;
+pub mod export;
 pub mod generation;
+pub mod library;
 pub mod media;
+pub mod models;
+pub mod perf;
 pub mod settings;
 
 /// Every command (names.in, shared with build.rs); capabilities/main.json

@@ -1,5 +1,6 @@
 use reelchat_protocol::CancellationToken;
 use reelchat_studio::error::AppError;
+use reelchat_studio::network::NetworkClients;
 use reelchat_studio::settings::{ConnectionTest, SettingsPatch, SettingsView};
 use tauri::{AppHandle, State};
 
@@ -16,10 +17,24 @@ pub fn update_settings(
     state: State<'_, AppState>,
     patch: SettingsPatch,
 ) -> Result<SettingsView, AppError> {
+    // Saving the same CA path again re-reads the file (it may have been
+    // renewed in place), so any network field rebuilds the clients.
+    let network_touched =
+        patch.proxy_url.is_some() || patch.no_proxy.is_some() || patch.ca_cert_path.is_some();
     let mut next = state.settings();
     next.apply(patch)?;
+    // Build the new clients before saving: a setting that cannot work is
+    // refused, and nothing changes.
+    let clients = if network_touched {
+        Some(NetworkClients::build(&next.network_options()?)?)
+    } else {
+        None
+    };
     save_settings(&app, &next)?;
     *lock(&state.settings) = next;
+    if let Some(clients) = clients {
+        state.studio.use_network(clients);
+    }
     Ok(state.view())
 }
 
@@ -47,7 +62,8 @@ pub fn clear_api_key(state: State<'_, AppState>) -> Result<SettingsView, AppErro
     Ok(state.view())
 }
 
-/// `GET /v1/models` with the given (or saved) key: what worked, or what is wrong.
+/// `GET /v1/models` with the given (or saved) key: what worked, or what is
+/// wrong. Through the same proxy and trusted roots as every other request.
 #[tauri::command]
 pub async fn test_connection(
     state: State<'_, AppState>,

@@ -8,7 +8,12 @@ import type {
   ConnectionTest,
   Conversation,
   ConversationSummary,
+  ExportOptions,
+  ExportResult,
+  ImageAttachment,
   JobUpdate,
+  LibraryItem,
+  ModelList,
   RunningJob,
   SettingsPatch,
   SettingsView,
@@ -56,14 +61,24 @@ export interface SendArgs {
   model: string;
   /** The version to modify; null = the conversation's head. */
   parent: string | null;
+  /** An attached image: a staged file (pickImage / attachImage) or an earlier turn's, to retry. */
+  image?: string | null;
   onUpdate: (update: JobUpdate) => void;
 }
 
-export function sendMessage({ conversationId, prompt, model, parent, onUpdate }: SendArgs) {
+export function sendMessage({ conversationId, prompt, model, parent, image = null, onUpdate }: SendArgs) {
   const channel = new Channel<JobUpdate>();
   channel.onmessage = onUpdate;
-  return call<TurnRecord>("send_message", { conversationId, prompt, model, parent, onUpdate: channel });
+  return call<TurnRecord>("send_message", { conversationId, prompt, model, parent, image, onUpdate: channel });
 }
+
+// Models and images
+/** The server's models for the picker (a fallback list with the reason when it is unavailable). */
+export const listModels = (refresh: boolean) => call<ModelList>("list_models", { refresh });
+/** Opens the native file dialog and stages the picked image; null when cancelled. */
+export const pickImage = (filterName: string) => call<ImageAttachment | null>("pick_image", { filterName });
+/** Stages an image dropped on the window. */
+export const attachImage = (path: string) => call<ImageAttachment>("attach_image", { path });
 
 export const stopGeneration = (turnId: string) => call<boolean>("stop_generation", { turnId });
 export const checkStatus = (conversationId: string, turnId: string) =>
@@ -78,5 +93,19 @@ export const saveVideoAs = (conversationId: string, turnId: string) =>
 export const openMediaFolder = (conversationId: string, turnId: string) =>
   call<void>("open_media_folder", { conversationId, turnId });
 
+// Export (the folder is picked in a native dialog opened by the backend)
+export const exportConversation = (id: string, options: ExportOptions) =>
+  call<ExportResult | null>("export_conversation", { id, options });
+export const revealExport = (folder: string) => call<void>("reveal_export", { folder });
+
+// Library
+export const listLibrary = () => call<LibraryItem[]>("list_library");
+export const deleteLibraryItem = (conversationId: string, turnId: string) =>
+  call<null>("delete_library_item", { conversationId, turnId });
+
 // App
 export const quitApp = () => call<void>("quit_app");
+
+// Performance marks (logged only when the app runs with REELCHAT_PERF_LOG; see lib/perf.ts)
+export const perfMark = (name: string, wallMs: number, detail: Record<string, unknown> | null) =>
+  call<boolean>("perf_mark", { name, wallMs, detail });

@@ -9,4 +9,12 @@ export type SettingsPatch = { base_url?: string, default_model?: string, languag
 /**
  * `Some("")` clears the download folder.
  */
-download_dir?: string, idle_timeout_secs?: number, };
+download_dir?: string, idle_timeout_secs?: number, 
+/**
+ * `Some("")` removes the proxy.
+ */
+proxy_url?: string, no_proxy?: string, 
+/**
+ * Read and checked when saved; `Some("")` removes it.
+ */
+ca_cert_path?: string, };

@@ -5,4 +5,9 @@ import type { Theme } from "./Theme";
 /**
  * The settings as the webview sees them: the key only as a masked hint.
  */
-export type SettingsView = { base_url: string, has_key: boolean, key_hint: string | null, key_storage: "keychain" | "file" | "none", default_model: string, language: Language, theme: Theme, download_dir: string | null, idle_timeout_secs: number, demo: boolean, onboarded: boolean, };
+export type SettingsView = { base_url: string, has_key: boolean, key_hint: string | null, key_storage: "keychain" | "file" | "none", default_model: string, language: Language, theme: Theme, download_dir: string | null, idle_timeout_secs: number, demo: boolean, onboarded: boolean, proxy_url: string | null, no_proxy: string, ca_cert_path: string | null, 
+/**
+ * Why the saved CA file is not in use (moved, deleted, replaced by
+ * something else since it was saved).
+ */
+ca_cert_problem: string | null, };

@@ -1,7 +1,19 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { AppError, Conversation, TurnRecord } from "../api/types";
-import { createConversation, getConversation, sendMessage, setHead, stopGeneration } from "../api/commands";
+import { useShortcutHandler } from "../shortcuts/useShortcutHandler";
+import type { AppError, Conversation, ImageAttachment, TurnRecord } from "../api/types";
+import {
+  attachImage,
+  createConversation,
+  getConversation,
+  pickImage,
+  sendMessage,
+  setHead,
+  stopGeneration,
+} from "../api/commands";
+import { onFileDrop } from "../api/dragDrop";
+import { useModels } from "../hooks/useModels";
+import { showToast } from "../state/toasts";
 import { toAppError } from "../api/errors";
 import { useApp, useNotifyError } from "../state/app";
 import { useConfirm } from "../state/confirm";
@@ -17,6 +29,8 @@ const turnKey = (turn: TurnRecord) => turn.id;
 
 // Unsent text per conversation ("" = no conversation yet), kept while switching.
 const drafts = new Map<string, string>();
+// The image attached to the unsent message, per conversation like the drafts.
+const draftImages = new Map<string, ImageAttachment>();
 
 interface ChatPaneProps {
   conversationId: string | null;
@@ -28,12 +42,16 @@ interface ChatPaneProps {
 
 export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPaneProps) {
   const { t } = useTranslation();
-  const { settings, refreshList } = useApp();
+  const { settings, refreshList, mediaBase } = useApp();
+  const models = useModels(settings);
   const notifyError = useNotifyError();
   const confirm = useConfirm();
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [loadError, setLoadError] = useState<AppError | null>(null);
   const [draft, setDraftState] = useState(() => drafts.get(conversationId ?? "") ?? "");
+  const [image, setImageState] = useState<ImageAttachment | null>(() => draftImages.get(conversationId ?? "") ?? null);
+  const [attaching, setAttaching] = useState(false);
+  const [dropActive, setDropActive] = useState(false);
   const [model, setModel] = useState(settings.default_model);
   const [sending, setSending] = useState(false);
   const [stoppingId, setStoppingId] = useState<string | null>(null);
@@ -50,6 +68,55 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
     },
     [conversationId],
   );
+
+  const setImage = useCallback(
+    (value: ImageAttachment | null) => {
+      if (value) draftImages.set(conversationId ?? "", value);
+      else draftImages.delete(conversationId ?? "");
+      setImageState(value);
+    },
+    [conversationId],
+  );
+
+  const stageImage = useCallback(
+    async (stage: () => Promise<ImageAttachment | null>) => {
+      setAttaching(true);
+      try {
+        const staged = await stage();
+        if (staged) setImage(staged);
+        inputRef.current?.focus();
+      } catch (err) {
+        notifyError(err);
+      } finally {
+        setAttaching(false);
+      }
+    },
+    [setImage, notifyError],
+  );
+
+  // Files dropped anywhere on the window attach to this conversation's next message.
+  useEffect(() => {
+    let unlisten: (() => void) | null = null;
+    let live = true;
+    void onFileDrop((e) => {
+      if (e.type === "over") setDropActive(true);
+      else if (e.type === "leave") setDropActive(false);
+      else {
+        setDropActive(false);
+        const [first] = e.paths;
+        if (!first) return;
+        if (e.paths.length > 1) showToast({ tone: "info", text: t("composer.dropOneOnly") });
+        void stageImage(() => attachImage(first));
+      }
+    }).then((u) => {
+      if (live) unlisten = u;
+      else u();
+    });
+    return () => {
+      live = false;
+      unlisten?.();
+    };
+  }, [stageImage, t]);
 
   const reload = useCallback(async () => {
     if (!conversationId) return;
@@ -68,6 +135,7 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
   // Switching conversation: show its draft, load it.
   useEffect(() => {
     setDraftState(drafts.get(conversationId ?? "") ?? "");
+    setImageState(draftImages.get(conversationId ?? "") ?? null);
     setConversation((c) => (c && c.id === conversationId ? c : null));
     setLoadError(null);
     setStoppingId(null);
@@ -124,7 +192,13 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
   const head = conversation?.head ?? null;
   const headVersion: number | "pending" | null = head === null ? null : (versionOf.get(head) ?? "pending");
 
-  async function send(prompt: string, parent: string | null, modelName: string, targetId: string | null) {
+  async function send(
+    prompt: string,
+    parent: string | null,
+    modelName: string,
+    targetId: string | null,
+    imageFile: string | null = null,
+  ) {
     let id = targetId;
     if (!id) {
       const created = await createConversation();
@@ -133,7 +207,14 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
       drafts.delete("");
       onCreated(id);
     }
-    const turn = await sendMessage({ conversationId: id, prompt, model: modelName, parent, onUpdate: jobStore.push });
+    const turn = await sendMessage({
+      conversationId: id,
+      prompt,
+      model: modelName,
+      parent,
+      image: imageFile,
+      onUpdate: jobStore.push,
+    });
     jobStore.put(id, turn);
     refreshList();
     return id;
@@ -142,10 +223,13 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
   async function handleSend(prompt: string) {
     setSending(true);
     try {
-      const id = await send(prompt, null, model, conversationId);
+      const id = await send(prompt, null, model, conversationId, image?.file ?? null);
       drafts.delete(id);
       drafts.delete(conversationId ?? "");
       setDraftState("");
+      draftImages.delete(id);
+      draftImages.delete(conversationId ?? "");
+      setImageState(null);
     } catch (err) {
       notifyError(err);
     } finally {
@@ -183,7 +267,8 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
       setSending(true);
       try {
         if (moveHead) await setHead(conversationId, null);
-        await send(turn.prompt, turn.parent, turn.model, conversationId);
+        // The same image too: the server must get the same request.
+        await send(turn.prompt, turn.parent, turn.model, conversationId, turn.image?.file ?? null);
       } catch (err) {
         notifyError(err);
       } finally {
@@ -210,6 +295,15 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
     },
     [conversationId, notifyError],
   );
+
+  useShortcutHandler("focusComposer", () => {
+    inputRef.current?.focus();
+  });
+  // Stop only when this conversation has a generation running; otherwise let the key pass.
+  useShortcutHandler("stop", () => {
+    if (!runningTurnId) return false;
+    void handleStop();
+  });
 
   const onContinue = useCallback((turnId: string) => void changeHead(turnId), [changeHead]);
   const onRetry = useCallback((turn: TurnRecord) => void handleRetry(turn), [handleRetry]);
@@ -285,12 +379,21 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
           model={model}
           onModelChange={setModel}
           extraModel={settings.default_model}
+          models={models}
+          attachment={image}
+          onAttach={() => void stageImage(() => pickImage(t("composer.imageFilter")))}
+          onRemoveAttachment={() => setImage(null)}
+          attaching={attaching}
+          dropActive={dropActive}
+          mediaBase={mediaBase}
           running={runningTurnId !== null}
           pending={sending || (stoppingId !== null && stoppingId === runningTurnId)}
           placeholder={
             typeof headVersion === "number"
               ? t("composer.placeholderModify", { version: headVersion })
-              : t("composer.placeholderNew")
+              : image
+                ? t("composer.placeholderImage")
+                : t("composer.placeholderNew")
           }
         />
       </div>

@@ -93,7 +93,46 @@ describe("Composer keys", () => {
   it("offers both models with what they mean", () => {
     render(<Harness onSend={vi.fn()} />);
     const options = [...(screen.getByTestId("model-picker") as HTMLSelectElement).options].map((o) => o.textContent);
-    expect(options).toEqual(["sora-2 · Standard · 10 s · SD", "sora-2-pro · Pro · 15 s · HD"]);
+    expect(options).toEqual(["sora-2 · Standard · 10 s", "sora-2-pro · HD · 15 s"]);
+  });
+
+  it("keeps a chosen model the list does not have, shown as it is", () => {
+    render(
+      <Composer
+        value="x"
+        onChange={() => undefined}
+        onSend={() => undefined}
+        onStop={() => undefined}
+        model="sora2-portrait-15s"
+        onModelChange={() => undefined}
+        models={{ models: [{ id: "sora-2", video: true }], fallback: false, error: null }}
+        running={false}
+        pending={false}
+        placeholder=""
+      />,
+    );
+    const options = [...(screen.getByTestId("model-picker") as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(options).toEqual(["sora-2 · Standard · 10 s", "sora2-portrait-15s"]);
+  });
+
+  it("cannot send while an image is being prepared", () => {
+    render(
+      <Composer
+        value="x"
+        onChange={() => undefined}
+        onSend={() => undefined}
+        onStop={() => undefined}
+        model="sora-2"
+        onModelChange={() => undefined}
+        onAttach={() => undefined}
+        attaching
+        running={false}
+        pending={false}
+        placeholder=""
+      />,
+    );
+    expect((screen.getByTestId("send-button") as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId("attach-button") as HTMLButtonElement).disabled).toBe(true);
   });
 });
 

@@ -1,9 +1,12 @@
 import { forwardRef, useId, useLayoutEffect, useRef, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
+import type { ImageAttachment, ModelList } from "../api/types";
 import { MAX_PROMPT_CHARS, charCount } from "../lib/format";
-import { IconSend, IconStop, Spinner } from "./icons";
+import { KNOWN_MODELS, modelGroups, modelLabel, modelNote } from "../lib/models";
+import { AttachButton, AttachmentChip } from "./ImageAttachment";
+import { IconAlert, IconSend, IconStop, Spinner } from "./icons";
 
-export const KNOWN_MODELS = ["sora-2", "sora-2-pro"] as const;
+export { KNOWN_MODELS, modelLabel };
 
 /** True when this keydown should send: Enter without Shift, and never while an IME is composing. */
 export function isSendKey(e: KeyboardEvent<HTMLTextAreaElement>, composing = false): boolean {
@@ -19,8 +22,19 @@ interface ComposerProps {
   onStop: () => void;
   model: string;
   onModelChange: (model: string) => void;
-  /** A model not in KNOWN_MODELS to offer too (e.g. the default from the settings). */
+  /** A model not in the list to offer too (e.g. the default from the settings). */
   extraModel?: string | null;
+  /** The server's models (GET /v1/models); the known two when absent. */
+  models?: ModelList | null;
+  /** The image attached to the next message, with a way to add and remove it. */
+  attachment?: ImageAttachment | null;
+  onAttach?: () => void;
+  onRemoveAttachment?: () => void;
+  /** An image is being prepared. */
+  attaching?: boolean;
+  /** A file is being dragged over the window. */
+  dropActive?: boolean;
+  mediaBase?: string | null;
   /** A generation is running in this conversation: the button stops it. */
   running: boolean;
   /** A send or stop request is on its way. */
@@ -29,7 +43,25 @@ interface ComposerProps {
 }
 
 export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function Composer(
-  { value, onChange, onSend, onStop, model, onModelChange, extraModel, running, pending, placeholder },
+  {
+    value,
+    onChange,
+    onSend,
+    onStop,
+    model,
+    onModelChange,
+    extraModel,
+    models,
+    attachment = null,
+    onAttach,
+    onRemoveAttachment,
+    attaching = false,
+    dropActive = false,
+    mediaBase = null,
+    running,
+    pending,
+    placeholder,
+  },
   ref,
 ) {
   const { t } = useTranslation();
@@ -40,7 +72,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
   const count = charCount(value);
   const empty = value.trim().length === 0;
   const tooLong = count > MAX_PROMPT_CHARS;
-  const canSend = !empty && !tooLong && !running && !pending;
+  const canSend = !empty && !tooLong && !running && !pending && !attaching;
   const nearLimit = count > MAX_PROMPT_CHARS * 0.9;
 
   // Grow with the text, up to a limit (then it scrolls).
@@ -63,18 +95,33 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
     }
   }
 
-  const models = [...KNOWN_MODELS] as string[];
-  if (extraModel && !models.includes(extraModel)) models.push(extraModel);
-  if (!models.includes(model)) models.push(model);
+  const groups = modelGroups(models?.models ?? null, model, extraModel);
+  const option = (m: string) => (
+    <option key={m} value={m} title={modelNote(t, m) ?? undefined}>
+      {modelLabel(t, m)}
+    </option>
+  );
+  const fallbackNote = models?.fallback ? t("composer.modelsFallback") : null;
 
   return (
     <form
-      className="composer"
+      className={`composer${dropActive ? " is-drop-target" : ""}`}
+      data-testid="composer"
       onSubmit={(e) => {
         e.preventDefault();
         send();
       }}
     >
+      {dropActive && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          {t("composer.dropHere")}
+        </div>
+      )}
+      {attachment && (
+        <div className="attachment-row">
+          <AttachmentChip image={attachment} mediaBase={mediaBase} onRemove={() => onRemoveAttachment?.()} disabled={pending} />
+        </div>
+      )}
       <textarea
         ref={(el) => {
           inner.current = el;
@@ -99,22 +146,33 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
         }}
       />
       <div className="composer-bar">
+        {onAttach && <AttachButton onClick={onAttach} busy={attaching} disabled={pending} />}
         <label className="model-field">
           <span className="visually-hidden">{t("composer.model")}</span>
           <select
             className="select model-picker"
             data-testid="model-picker"
+            data-fallback={models?.fallback ? "true" : "false"}
             value={model}
             onChange={(e) => onModelChange(e.target.value)}
-            title={t("composer.model")}
+            title={modelNote(t, model) ?? t("composer.model")}
           >
-            {models.map((m) => (
-              <option key={m} value={m}>
-                {modelLabel(t, m)}
-              </option>
-            ))}
+            {groups.other.length === 0 ? (
+              groups.video.map(option)
+            ) : (
+              <>
+                <optgroup label={t("composer.modelGroupVideo")}>{groups.video.map(option)}</optgroup>
+                <optgroup label={t("composer.modelGroupOther")}>{groups.other.map(option)}</optgroup>
+              </>
+            )}
           </select>
         </label>
+        {fallbackNote && (
+          <span className="models-fallback" title={fallbackNote} data-testid="models-fallback">
+            <IconAlert size={14} />
+            <span className="visually-hidden">{fallbackNote}</span>
+          </span>
+        )}
         <span id={hintId} className={`composer-hint${tooLong ? " is-error" : ""}`} data-testid="composer-hint">
           {tooLong
             ? t("composer.tooLong", { max: MAX_PROMPT_CHARS })
@@ -150,12 +208,6 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
     </form>
   );
 });
-
-export function modelLabel(t: (key: string) => string, model: string): string {
-  if (model === "sora-2") return `sora-2 · ${t("composer.modelStandard")}`;
-  if (model === "sora-2-pro") return `sora-2-pro · ${t("composer.modelPro")}`;
-  return `${model} · ${t("composer.modelOther")}`;
-}
 
 interface NextTargetProps {
   /** The head's version; "pending" when the head is set but its version is not known. */

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
+import { runShortcut } from "../shortcuts/shortcuts";
 import { useRunningJobs } from "../state/jobs";
-import { IconSettings, IconSparkles, Spinner } from "./icons";
+import { IconKeyboard, IconSettings, IconSparkles, Spinner } from "./icons";
 
 export function Header({ demo, onOpenSettings }: { demo: boolean; onOpenSettings: () => void }) {
   const { t } = useTranslation();
@@ -27,6 +28,16 @@ export function Header({ demo, onOpenSettings }: { demo: boolean; onOpenSettings
             {t("header.running", { count: running.length })}
           </span>
         )}
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="open-shortcuts"
+          aria-label={t("shortcuts.open")}
+          title={`${t("shortcuts.open")} (F1)`}
+          onClick={() => runShortcut("help")}
+        >
+          <IconKeyboard size={18} />
+        </button>
         <button
           type="button"
           className="icon-button"

@@ -102,7 +102,22 @@ describe("ReplyCard when succeeded", () => {
     const video = screen.getByTestId("video-player") as HTMLVideoElement;
     expect(video.getAttribute("src")).toBe("https://cdn.example.test/v.mp4");
     expect(video.getAttribute("poster")).toBe("https://cdn.example.test/p.webp");
-    expect(screen.getByText(/could not be saved \(disk full\)/)).toBeTruthy();
+    expect(screen.getByTestId("media-failed").textContent).toBe(
+      "The video could not be saved to this computer: disk full The online link still plays, but it usually expires after about a day.",
+    );
+  });
+
+  it("says why a download was refused, by kind, and plays nothing from a private address", () => {
+    card(
+      succeededTurn({
+        media: { video: null, preview: null, state: "failed", error: "blocked: 10.0.0.1", error_kind: "blocked" },
+        reply: { ...succeededTurn().reply, video_url: "http://10.0.0.1/v.mp4", preview_image_url: "http://10.0.0.1/p.jpg" },
+      }),
+    );
+    expect(screen.queryByTestId("video-player")).toBeNull();
+    expect(screen.getByTestId("media-failed").textContent).toBe(
+      "The video could not be saved to this computer: the link points at this computer or a private network, and ReelChat does not download from there for a remote server.",
+    );
   });
 
   it("offers continue-from-here, or says it is the head", () => {

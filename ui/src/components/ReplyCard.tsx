@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Failure, RemoteStatus, TurnRecord } from "../api/types";
 import { checkStatus, openExternal, openMediaFolder, saveVideoAs } from "../api/commands";
@@ -8,6 +8,7 @@ import { jobStore } from "../state/jobs";
 import { showToast } from "../state/toasts";
 import { errorText, failureDetail, type FailureDetail } from "../lib/errorText";
 import { useCopy } from "../hooks/useCopy";
+import { useProgressPainted } from "../lib/perf";
 import { Stepper } from "./Stepper";
 import { ServerText } from "./ServerText";
 import {
@@ -37,6 +38,8 @@ export interface ReplyCardProps {
   onRetry: (turn: TurnRecord) => void;
   /** The stored conversation changed (e.g. check status completed the turn). */
   onChanged: () => void;
+  /** More buttons for the card's footer (e.g. compare). */
+  actions?: ReactNode;
 }
 
 /** The failure to show for a turn (a finished reply without a video counts as a generation failure). */
@@ -52,7 +55,16 @@ interface CheckResult {
   progress: number | null;
 }
 
-export function ReplyCard({ conversationId, turn, isHead, parentVersion, onContinue, onRetry, onChanged }: ReplyCardProps) {
+export function ReplyCard({
+  conversationId,
+  turn,
+  isHead,
+  parentVersion,
+  onContinue,
+  onRetry,
+  onChanged,
+  actions,
+}: ReplyCardProps) {
   const { t } = useTranslation();
   const { mediaBase, openSettings } = useApp();
   const notifyError = useNotifyError();
@@ -75,7 +87,9 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
   const remote = isRemoteMediaUrl(reply.video_url) ? reply.video_url : null;
   const [useRemote, setUseRemote] = useState(false);
   useEffect(() => setUseRemote(false), [local]);
-  const src = succeeded ? (useRemote ? remote : local) : null;
+  // Deleted from the library: its local files are gone and it no longer plays here.
+  const removed = turn.media.removed_at != null;
+  const src = succeeded && !removed ? (useRemote ? remote : local) : null;
   const poster = posterSource(turn, mediaBase);
   const playingRemote = src !== null && src === remote && !turn.media.video;
 
@@ -106,6 +120,7 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
       : null;
   const showProgress = running || (!succeeded && reply.progress !== null);
   const progress = Math.max(0, Math.min(100, reply.progress ?? 0));
+  useProgressPainted(task?.id, reply.progress, running);
 
   async function doCheck() {
     setChecking(true);
@@ -182,7 +197,7 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
       )}
 
       {reply.plan && (reply.plan.prompt || reply.plan.orientation || reply.plan.duration !== null) && (
-        <section className="reply-plan" aria-label={t("turn.plan")}>
+        <div className="reply-plan">
           <div className="section-label">{t("turn.plan")}</div>
           {reply.plan.prompt && <p className="plan-prompt">{reply.plan.prompt}</p>}
           <div className="plan-meta">
@@ -197,7 +212,7 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
               </span>
             )}
           </div>
-        </section>
+        </div>
       )}
 
       {task && (
@@ -251,7 +266,7 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
               {errorText(t, failure)}
             </p>
             <FailureDetailView detail={failureDetail(t, failure)} />
-            {failure.kind === "auth" && (
+            {(failure.kind === "auth" || failure.kind === "certificate") && (
               <button type="button" className="button small" data-testid="open-settings" onClick={openSettings}>
                 {t("errors.openSettings")}
               </button>
@@ -289,13 +304,25 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
           />
         </div>
       )}
+      {succeeded && removed && (
+        <p className="reply-note muted" data-testid="media-removed">
+          {t("turn.mediaRemoved")}
+        </p>
+      )}
       {succeeded && turn.media.state === "downloading" && (
-        <p className="reply-note muted">
+        <p className="reply-note muted" data-testid="media-downloading">
           <Spinner size={10} /> {t("turn.mediaDownloading")}
         </p>
       )}
       {succeeded && turn.media.state === "failed" && (
-        <p className="reply-note warn">{t("turn.mediaFailed", { error: turn.media.error ?? "" })}</p>
+        <p className="reply-note warn" data-testid="media-failed">
+          {t("turn.mediaFailed", {
+            reason: turn.media.error_kind
+              ? t(`turn.mediaFailedKind.${turn.media.error_kind}`)
+              : (turn.media.error ?? ""),
+          })}
+          {remote && ` ${t("turn.mediaFailedRemoteNote")}`}
+        </p>
       )}
       {succeeded && turn.media.state !== "failed" && turn.media.state !== "downloading" && playingRemote && (
         <p className="reply-note muted">{t("turn.mediaRemote")}</p>
@@ -377,6 +404,7 @@ export function ReplyCard({ conversationId, turn, isHead, parentVersion, onConti
             {t("turn.continue")}
           </button>
         )}
+        {actions}
         <span className="spacer" />
         {turn.content.length > 0 && (
           <button

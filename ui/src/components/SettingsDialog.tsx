@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type ReactNode } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { open as openDialog } from "@tauri-apps/plugin-dialog";
 import type { Language, SettingsPatch, SettingsView, Theme } from "../api/types";
@@ -19,7 +19,9 @@ import { isValidBaseUrl, parseIdleMinutes } from "../lib/validate";
 import { KNOWN_MODELS, modelLabel } from "./Composer";
 import { describeConnection, describeError, ResultView, type ResultLine } from "./ConnectionResult";
 import { Modal } from "./Modal";
-import { IconCheck, IconFolder, Spinner } from "./icons";
+import { IconFolder, Spinner } from "./icons";
+import { Row, Section, Segmented, TextSetting } from "./settings/fields";
+import { NetworkSettings } from "./settings/NetworkSettings";
 
 interface SettingsDialogProps {
   open: boolean;
@@ -53,7 +55,8 @@ function SettingsBody({ version }: { version: string | null }) {
       return null;
     } catch (err) {
       const e = toAppError(err);
-      return e.kind === "invalid_input" && e.message ? `${errorText(t, e)} (${e.message})` : errorText(t, e);
+      // Input the user can fix, or a file that cannot be read: say which and why.
+      return (e.kind === "invalid_input" || e.kind === "io") && e.message ? `${errorText(t, e)} (${e.message})` : errorText(t, e);
     }
   }
 
@@ -76,11 +79,14 @@ function SettingsBody({ version }: { version: string | null }) {
         <KeySetting settings={settings} onChange={setSettings} />
       </Section>
 
+      <NetworkSettings settings={settings} patch={patch} />
+
       <Section title={t("settings.generation")}>
         <Row label={t("settings.defaultModel")}>
           <select
             className="select"
             data-testid="settings-default-model"
+            aria-label={t("settings.defaultModel")}
             value={settings.default_model}
             onChange={(e) => void patch({ default_model: e.target.value }).then(toastIfError)}
           >
@@ -145,144 +151,6 @@ function SettingsBody({ version }: { version: string | null }) {
         </p>
       </Section>
     </div>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="settings-section">
-      <h3 className="settings-heading">{title}</h3>
-      {children}
-    </section>
-  );
-}
-
-function Row({ label, children, hint }: { label: string; children: ReactNode; hint?: ReactNode }) {
-  const id = useId();
-  return (
-    <div className="settings-row" role="group" aria-labelledby={id}>
-      <div className="settings-label" id={id}>
-        {label}
-      </div>
-      <div className="settings-control">
-        {children}
-        {hint && <div className="field-hint">{hint}</div>}
-      </div>
-    </div>
-  );
-}
-
-function Segmented<T extends string>({
-  value,
-  options,
-  onChange,
-  testId,
-}: {
-  value: T;
-  options: [T, string][];
-  onChange: (value: T) => void;
-  testId: string;
-}) {
-  return (
-    <div className="segmented" role="radiogroup" data-testid={testId}>
-      {options.map(([v, label]) => (
-        <button
-          key={v}
-          type="button"
-          role="radio"
-          aria-checked={v === value}
-          className={`segment${v === value ? " is-selected" : ""}`}
-          data-value={v}
-          onClick={() => v !== value && onChange(v)}
-        >
-          {label}
-        </button>
-      ))}
-    </div>
-  );
-}
-
-interface TextSettingProps {
-  label: string;
-  hint?: string;
-  value: string;
-  testId: string;
-  validate: (value: string) => string | null;
-  commit: (value: string) => Promise<string | null>;
-  type?: "text" | "url";
-  inputMode?: "decimal" | "url" | "text";
-  suffix?: string;
-  narrow?: boolean;
-}
-
-/** A text setting saved on Enter or when the field loses focus, validated first. */
-function TextSetting({ label, hint, value, testId, validate, commit, type = "text", inputMode, suffix, narrow }: TextSettingProps) {
-  const { t } = useTranslation();
-  const [draft, setDraft] = useState(value);
-  const [error, setError] = useState<string | null>(null);
-  const [state, setState] = useState<"idle" | "saving" | "saved">("idle");
-  useEffect(() => setDraft(value), [value]);
-
-  async function save() {
-    if (draft.trim() === value.trim()) {
-      setError(null);
-      return;
-    }
-    const invalid = validate(draft);
-    if (invalid) {
-      setError(invalid);
-      return;
-    }
-    setState("saving");
-    const err = await commit(draft);
-    setError(err);
-    setState(err ? "idle" : "saved");
-    if (!err) setTimeout(() => setState((s) => (s === "saved" ? "idle" : s)), 2000);
-  }
-
-  return (
-    <Row label={label} hint={error ? undefined : hint}>
-      <div className="inline-field">
-        <input
-          className={`input${narrow ? " narrow" : ""}${error ? " is-invalid" : ""}`}
-          data-testid={testId}
-          type={type}
-          inputMode={inputMode}
-          spellCheck={false}
-          aria-label={label}
-          aria-invalid={error ? true : undefined}
-          value={draft}
-          onChange={(e) => {
-            setDraft(e.target.value);
-            setError(null);
-          }}
-          onBlur={() => void save()}
-          onKeyDown={(e) => {
-            if (e.key === "Enter") {
-              e.preventDefault();
-              void save();
-            } else if (e.key === "Escape" && draft !== value) {
-              e.stopPropagation();
-              setDraft(value);
-              setError(null);
-            }
-          }}
-        />
-        {suffix && <span className="field-suffix">{suffix}</span>}
-        {state === "saving" && <Spinner size={12} />}
-        {state === "saved" && (
-          <span className="saved-mark">
-            <IconCheck size={14} />
-            {t("common.saved")}
-          </span>
-        )}
-      </div>
-      {error && (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      )}
-    </Row>
   );
 }
 

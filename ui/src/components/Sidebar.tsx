@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useShortcutHandler } from "../shortcuts/useShortcutHandler";
 import type { ConversationSummary } from "../api/types";
 import { deleteConversation, listConversations, renameConversation } from "../api/commands";
 import { localMediaUrl } from "../api/media";
@@ -8,7 +9,10 @@ import { useConfirm } from "../state/confirm";
 import { jobStore, useRunningJobs } from "../state/jobs";
 import { useNow } from "../hooks/useNow";
 import { formatDateTime, formatRelative } from "../lib/format";
+import { usePaintedOnce } from "../lib/perf";
 import { IconFilm, IconPencil, IconPlus, IconSearch, IconTrash, Spinner } from "./icons";
+import { ExportConversationButton } from "./export/ExportButton";
+import { IconGrid } from "./library/icons";
 
 interface SidebarProps {
   selectedId: string | null;
@@ -18,9 +22,21 @@ interface SidebarProps {
   listVersion: number;
   onDeleted: (id: string) => void;
   onRenamed: () => void;
+  /** The library view is showing. */
+  libraryActive?: boolean;
+  onOpenLibrary?: () => void;
 }
 
-export function Sidebar({ selectedId, onSelect, onNewChat, listVersion, onDeleted, onRenamed }: SidebarProps) {
+export function Sidebar({
+  selectedId,
+  onSelect,
+  onNewChat,
+  listVersion,
+  onDeleted,
+  onRenamed,
+  libraryActive = false,
+  onOpenLibrary,
+}: SidebarProps) {
   const { t } = useTranslation();
   const notifyError = useNotifyError();
   const [query, setQuery] = useState("");
@@ -28,6 +44,7 @@ export function Sidebar({ selectedId, onSelect, onNewChat, listVersion, onDelete
   const running = useRunningJobs();
   const runningIds = useMemo(() => new Set(running.map(([c]) => c)), [running]);
   const now = useNow(30_000);
+  usePaintedOnce("history", items !== null, () => ({ count: items?.length ?? 0 }));
 
   useEffect(() => {
     let cancelled = false;
@@ -53,6 +70,12 @@ export function Sidebar({ selectedId, onSelect, onNewChat, listVersion, onDelete
     };
   }, [query, listVersion, notifyError]);
 
+  const searchRef = useRef<HTMLInputElement>(null);
+  useShortcutHandler("search", () => {
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  });
+
   return (
     <nav className="sidebar" aria-label={t("sidebar.label")}>
       <div className="sidebar-top">
@@ -64,6 +87,7 @@ export function Sidebar({ selectedId, onSelect, onNewChat, listVersion, onDelete
           <IconSearch size={14} />
           <input
             type="search"
+            ref={searchRef}
             className="search-input"
             data-testid="sidebar-search"
             placeholder={t("sidebar.search")}
@@ -75,6 +99,18 @@ export function Sidebar({ selectedId, onSelect, onNewChat, listVersion, onDelete
             }}
           />
         </label>
+        {onOpenLibrary && (
+          <button
+            type="button"
+            className={`nav-item${libraryActive ? " is-active" : ""}`}
+            data-testid="open-library"
+            aria-current={libraryActive ? "page" : undefined}
+            onClick={onOpenLibrary}
+          >
+            <IconGrid size={16} />
+            {t("library.nav")}
+          </button>
+        )}
       </div>
       <ul className="conv-list" data-testid="conversation-list">
         {items?.map((c) => (
@@ -245,6 +281,7 @@ function ConversationItem({ item, active, running, now, onSelect, onDeleted, onR
           >
             <IconPencil size={14} />
           </button>
+          <ExportConversationButton id={item.id} title={title} />
           <button
             type="button"
             className="icon-button small danger"

@@ -169,3 +169,9 @@ export function Spinner({ size = 14, label }: { size?: number; label?: string })
     />
   );
 }
+export const IconKeyboard = (p: P) => (
+  <Icon {...p}>
+    <rect x="2.5" y="6" width="19" height="12" rx="2" />
+    <path d="M6.5 10h.01M10 10h.01M13.5 10h.01M17 10h.01M7.5 14h9" />
+  </Icon>
+);

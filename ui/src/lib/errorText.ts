@@ -34,7 +34,7 @@ export const APP_CLOSED_MESSAGE = "the app closed before the reply finished";
  * Kinds whose message is made up locally (by the HTTP client, the idle timer, the stop button or the parser)
  * rather than written by the server: technical, usually English, so not for the main text.
  */
-const LOCAL_KINDS: ReadonlySet<string> = new Set(["network", "timeout", "cancelled", "protocol"]);
+const LOCAL_KINDS: ReadonlySet<string> = new Set(["network", "timeout", "certificate", "cancelled", "protocol"]);
 
 export interface FailureDetail {
   /** A line shown under the main text: the server's own words (or a localized local one). */

@@ -32,7 +32,8 @@ export function useNotifyError(): (err: unknown) => void {
     (err: unknown) => {
       const e = toAppError(err);
       if (e.kind === "cancelled") return;
-      const wantsSettings = e.kind === "auth" || e.kind === "no_key" || e.kind === "not_found" || e.kind === "keychain";
+      const wantsSettings =
+        e.kind === "auth" || e.kind === "no_key" || e.kind === "not_found" || e.kind === "keychain" || e.kind === "certificate";
       showToast({
         tone: "error",
         kind: e.kind,

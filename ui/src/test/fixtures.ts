@@ -13,6 +13,10 @@ export function makeSettings(over: Partial<SettingsView> = {}): SettingsView {
     idle_timeout_secs: 600,
     demo: false,
     onboarded: true,
+    proxy_url: null,
+    no_proxy: "",
+    ca_cert_path: null,
+    ca_cert_problem: null,
     ...over,
   };
 }
