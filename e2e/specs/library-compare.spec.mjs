@@ -407,4 +407,17 @@ describe("library and compare", function () {
     await $(turnSel(ids.v1)).scrollIntoView({ block: "start" });
     await saveScreenshot("version-deleted");
   });
+
+  it("F1 shows the keyboard shortcuts; Ctrl+Shift+L opens the library; Escape closes the sheet", async () => {
+    await browser.keys("F1");
+    const sheet = await byTestId("shortcuts-help");
+    await sheet.waitForDisplayed({ timeout: 10_000 });
+    const rows = await browser.execute(() => document.querySelectorAll('[data-testid^="shortcut-"]').length);
+    expect(rows).toBe(6);
+    await saveScreenshot("shortcuts");
+    await browser.keys("Escape");
+    await sheet.waitForExist({ reverse: true, timeout: 10_000 });
+    await browser.keys(["Control", "Shift", "l"]);
+    await (await byTestId("library-view")).waitForDisplayed({ timeout: 10_000 });
+  });
 });

@@ -8,6 +8,7 @@ import { jobStore } from "../state/jobs";
 import { showToast } from "../state/toasts";
 import { errorText, failureDetail, type FailureDetail } from "../lib/errorText";
 import { useCopy } from "../hooks/useCopy";
+import { releaseVideoOnUnmount } from "../lib/releaseVideo";
 import { useProgressPainted } from "../lib/perf";
 import { Stepper } from "./Stepper";
 import { ServerText } from "./ServerText";
@@ -291,6 +292,7 @@ export function ReplyCard({
         <div className="video-frame">
           <video
             key={src}
+            ref={releaseVideoOnUnmount}
             className="video"
             data-testid="video-player"
             controls
