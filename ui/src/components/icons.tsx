@@ -1,7 +1,7 @@
 // Small inline stroke icons (decorative: the buttons around them carry the labels).
 import type { ReactNode, SVGProps } from "react";
 
-function Icon({ children, size = 16, ...rest }: SVGProps<SVGSVGElement> & { size?: number; children: ReactNode }) {
+export function Icon({ children, size = 16, ...rest }: SVGProps<SVGSVGElement> & { size?: number; children: ReactNode }) {
   return (
     <svg
       width={size}
@@ -21,7 +21,8 @@ function Icon({ children, size = 16, ...rest }: SVGProps<SVGSVGElement> & { size
   );
 }
 
-type P = SVGProps<SVGSVGElement> & { size?: number };
+export type IconProps = SVGProps<SVGSVGElement> & { size?: number };
+type P = IconProps;
 
 export const IconChevron = (p: P) => (
   <Icon {...p}>
@@ -173,5 +174,12 @@ export const IconKeyboard = (p: P) => (
   <Icon {...p}>
     <rect x="2.5" y="6" width="19" height="12" rx="2" />
     <path d="M6.5 10h.01M10 10h.01M13.5 10h.01M17 10h.01M7.5 14h9" />
+  </Icon>
+);
+export const IconExport = (p: P) => (
+  <Icon {...p}>
+    <path d="M12 15V3" />
+    <path d="m7 8 5-5 5 5" />
+    <path d="M20 14v5a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-5" />
   </Icon>
 );

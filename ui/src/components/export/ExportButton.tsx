@@ -2,12 +2,11 @@
 // folder with the transcript and the videos, and a toast offers to open it.
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { SVGProps } from "react";
 import type { ExportLanguage } from "../../api/types";
 import { exportConversation, revealExport } from "../../api/commands";
 import { useNotifyError } from "../../state/app";
 import { showToast } from "../../state/toasts";
-import { Spinner } from "../icons";
+import { IconExport, Spinner } from "../icons";
 
 /** The transcript's language follows the app's. */
 export function exportLanguage(uiLanguage: string): ExportLanguage {
@@ -52,26 +51,6 @@ export function useExportConversation(): (id: string) => Promise<void> {
     [i18n, t, notifyError],
   );
 }
-
-const IconExport = ({ size = 16, ...rest }: SVGProps<SVGSVGElement> & { size?: number }) => (
-  <svg
-    width={size}
-    height={size}
-    viewBox="0 0 24 24"
-    fill="none"
-    stroke="currentColor"
-    strokeWidth={1.8}
-    strokeLinecap="round"
-    strokeLinejoin="round"
-    aria-hidden="true"
-    focusable="false"
-    {...rest}
-  >
-    <path d="M12 15V3" />
-    <path d="m7 8 5-5 5 5" />
-    <path d="M20 14v5a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-5" />
-  </svg>
-);
 
 /** The icon button in a conversation's row of actions. */
 export function ExportConversationButton({ id, title }: { id: string; title: string }) {

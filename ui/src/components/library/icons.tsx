@@ -1,27 +1,5 @@
 // Icons of the library and compare views (same stroke style as ../icons.tsx; decorative).
-import type { ReactNode, SVGProps } from "react";
-
-type P = SVGProps<SVGSVGElement> & { size?: number };
-
-function Icon({ children, size = 16, ...rest }: P & { children: ReactNode }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-      {...rest}
-    >
-      {children}
-    </svg>
-  );
-}
+import { Icon, type IconProps as P } from "../icons";
 
 export const IconGrid = (p: P) => (
   <Icon {...p}>
