@@ -4,6 +4,7 @@
   report.py startup ROWS.jsonl          rows: {"case", "ready_ms", "history_ms"}
   report.py memory ROWS.jsonl           rows: {"case", "total_kb", ...} (+ "minute" for generations)
   report.py latency PERF_LOG STAMPS.json...
+  report.py large ROWS.jsonl            rows: {"case": "large-open" | "large-scroll", ...}
 
 Each prints a small table on stdout and, when PERF_OUT is set, appends one JSON object a line
 to it ({"suite", "name", "value", "unit", ...})."""
@@ -107,6 +108,27 @@ def memory(path):
               "start_mb": round(mb(first["total_kb"]), 1), "end_mb": round(mb(last["total_kb"]), 1)})
 
 
+def large(path):
+    for r in rows(path):
+        if r["case"] == "large-open":
+            ms = r["open_ms"]
+            med = statistics.median(ms)
+            print(f"open a conversation of {r['messages']} messages ({r['versions']} versions): "
+                  f"median {med:.0f} ms, min {min(ms):.0f}, max {max(ms):.0f} over {len(ms)} openings (target ≤ 300 ms)")
+            print(f"  in the DOM once open: {r['rows']} turns, {r['videos']} <video> elements, {r['nodes']} elements in all")
+            emit({"suite": "large", "name": "open_1000_messages", "value": med, "unit": "ms", "runs": len(ms),
+                  "min": min(ms), "max": max(ms), "rows_in_dom": r["rows"], "videos_in_dom": r["videos"]})
+        elif r["case"] == "large-scroll":
+            ms = r["steps_ms"]
+            if not ms:
+                print("scroll: no step measured")
+                continue
+            print(f"scroll one screen → new rows in the DOM: p50 {pct(ms, 50):.1f} ms, p95 {pct(ms, 95):.1f} ms, "
+                  f"max {max(ms):.1f} ms over {len(ms)} steps; afterwards {r['rows']} turns and {r['videos']} <video> in the DOM")
+            emit({"suite": "large", "name": "scroll_step", "value": pct(ms, 95), "unit": "ms p95", "p50": pct(ms, 50),
+                  "max": max(ms), "steps": len(ms), "rows_in_dom": r["rows"], "videos_in_dom": r["videos"]})
+
+
 def latency(log_path, stamp_paths):
     marks = []
     with open(log_path) as f:
@@ -170,5 +192,7 @@ if __name__ == "__main__":
         memory(sys.argv[2])
     elif cmd == "latency":
         latency(sys.argv[2], sys.argv[3:])
+    elif cmd == "large":
+        large(sys.argv[2])
     else:
         sys.exit(f"unknown report {cmd}")

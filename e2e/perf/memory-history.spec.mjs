@@ -2,14 +2,13 @@
 // (written by crates/reelchat-studio/examples/seed_history.rs, each version with a local video),
 // loaded, then every conversation opened in turn. Emits the tree's Pss after each stage.
 import { execFileSync } from "node:child_process";
-import { appDataDir, assertNotDevBuild, startDemoFromWelcome, tid } from "../helpers.mjs";
-import { recordMemory, sleep } from "./perf-helpers.mjs";
+import { appDataDir, assertNotDevBuild, startDemoFromWelcome } from "../helpers.mjs";
+import { clickConversationAt, listedCount, recordMemory, sleep } from "./perf-helpers.mjs";
 
 const CONVERSATIONS = Number(process.env.PERF_CONVERSATIONS ?? 200);
 const VERSIONS = Number(process.env.PERF_VERSIONS ?? 500);
 const SETTLE_MS = Number(process.env.PERF_SETTLE_MS ?? 10_000);
 
-const listed = () => browser.execute((s) => document.querySelectorAll(s).length, tid("conversation-item"));
 const firstTurn = () =>
   browser.execute(() => document.querySelector('[data-testid="turn"]')?.getAttribute("data-turn-id") ?? null);
 
@@ -24,7 +23,7 @@ describe("memory with 200 conversations and 500 versions", function () {
     await startDemoFromWelcome();
     execFileSync(process.env.PERF_SEED_BIN, [appDataDir(), String(CONVERSATIONS), String(VERSIONS)]);
     await browser.reloadSession();
-    await browser.waitUntil(async () => (await listed()) === CONVERSATIONS, {
+    await browser.waitUntil(async () => (await listedCount()) === CONVERSATIONS, {
       timeout: 60_000,
       interval: 200,
       timeoutMsg: `the sidebar did not list ${CONVERSATIONS} conversations`,
@@ -37,15 +36,7 @@ describe("memory with 200 conversations and 500 versions", function () {
     const started = Date.now();
     for (let i = 0; i < CONVERSATIONS; i++) {
       const before = await firstTurn();
-      await browser.execute(
-        (s, n) => {
-          const item = document.querySelectorAll(s)[n];
-          item.scrollIntoView({ block: "nearest" });
-          item.querySelector("button").click();
-        },
-        tid("conversation-item"),
-        i,
-      );
+      await clickConversationAt(i);
       await browser.waitUntil(async () => {
         const now = await firstTurn();
         return now !== null && now !== before;

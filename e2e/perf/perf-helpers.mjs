@@ -29,3 +29,31 @@ export function recordMemory(name, extra = {}) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** How many conversations the sidebar holds (its list is virtualized: fewer rows are in the DOM). */
+export const listedCount = () =>
+  browser.execute(() => Number(document.querySelector('[data-testid="conversation-list"]')?.getAttribute("data-count") ?? 0));
+
+/**
+ * Opens the sidebar's conversation at INDEX: scrolls the virtualized list until its row is rendered (as a
+ * user scrolling would), then clicks it.
+ */
+export async function clickConversationAt(index) {
+  await browser.waitUntil(
+    () =>
+      browser.execute((i) => {
+        const list = document.querySelector('[data-testid="conversation-list"]');
+        const slot = list.querySelector(`.conv-slot[data-index="${i}"]`);
+        if (slot) {
+          slot.scrollIntoView({ block: "nearest" });
+          slot.querySelector(".conv-main").click();
+          return true;
+        }
+        const shown = [...list.querySelectorAll(".conv-slot")].map((s) => Number(s.dataset.index));
+        const step = list.clientHeight / 2;
+        list.scrollTop += shown.length && Math.max(...shown) < i ? step : -step;
+        return false;
+      }, index),
+    { timeout: 15_000, interval: 30, timeoutMsg: `conversation ${index} could not be scrolled to` },
+  );
+}

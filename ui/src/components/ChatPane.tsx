@@ -19,6 +19,7 @@ import { useApp, useNotifyError } from "../state/app";
 import { useConfirm } from "../state/confirm";
 import { jobStore, mergeTurns, useLiveJobs, useRunningJobs } from "../state/jobs";
 import { errorText } from "../lib/errorText";
+import { useConversationPainted } from "../lib/perf";
 import { Composer, NextTarget } from "./Composer";
 import { MessageList } from "./MessageList";
 import { TurnView } from "./TurnView";
@@ -321,6 +322,7 @@ export function ChatPane({ conversationId, refreshKey = 0, onCreated }: ChatPane
   const empty = !loading && turns.length === 0;
   const title = conversation?.title.trim() || t("common.untitled");
   const versions = turns.filter((x) => x.version !== null).length;
+  useConversationPainted(conversationId, conversation?.id ?? null, turns.length);
 
   return (
     <section className="chat-pane" aria-label={title}>

@@ -88,13 +88,30 @@ describe("ReplyCard when succeeded", () => {
     const video = screen.getByTestId("video-player") as HTMLVideoElement;
     expect(video.getAttribute("src")).toBe("http://127.0.0.1:4321/tok/c_1/t%201.mp4");
     expect(video.getAttribute("poster")).toBe("http://127.0.0.1:4321/tok/c_1/t_1-poster.webp");
-    expect(video.hasAttribute("controls")).toBe(true);
-    // With a poster, nothing of the video loads until it is played (a long history keeps few live videos).
+    // With a poster, nothing of the video loads until it is played (a long history keeps few live videos),
+    // and the native controls (costly in WebKit) come only with playing: one play button until then.
     expect(video.getAttribute("preload")).toBe("none");
+    expect(video.hasAttribute("controls")).toBe(false);
+    const play = screen.getByTestId("video-play");
+    expect(play.getAttribute("aria-label")).toBe("Play Generated video v1");
+    const played = vi.spyOn(HTMLMediaElement.prototype, "play").mockResolvedValue(undefined);
+    fireEvent.click(play);
+    expect(played).toHaveBeenCalledTimes(1);
+    expect(video.hasAttribute("controls")).toBe(true);
+    expect(screen.queryByTestId("video-play")).toBeNull();
     expect(screen.getByTestId("version-badge").textContent).toBe("v1");
     expect(screen.getByTestId("remix-of").textContent).toBe("Remix of v1");
     expect(screen.getByTestId("step-done").dataset["state"]).toBe("done");
     expect(screen.queryByTestId("progress")).toBeNull();
+  });
+
+  it("shows the native controls as soon as the video plays by any means (keyboard, media keys)", () => {
+    card(succeededTurn({ media: { video: "c_1/t.mp4", preview: "c_1/t.webp", state: "done", error: null } }));
+    const video = screen.getByTestId("video-player") as HTMLVideoElement;
+    expect(video.hasAttribute("controls")).toBe(false);
+    fireEvent.play(video);
+    expect(video.hasAttribute("controls")).toBe(true);
+    expect(screen.queryByTestId("video-play")).toBeNull();
   });
 
   it("falls back to the remote video and preview when there is no local copy", () => {

@@ -8,9 +8,9 @@ import { jobStore } from "../state/jobs";
 import { showToast } from "../state/toasts";
 import { errorText, failureDetail, type FailureDetail } from "../lib/errorText";
 import { useCopy } from "../hooks/useCopy";
-import { releaseVideoOnUnmount } from "../lib/releaseVideo";
 import { useProgressPainted } from "../lib/perf";
 import { Stepper } from "./Stepper";
+import { VideoPlayer } from "./VideoPlayer";
 import { ServerText } from "./ServerText";
 import {
   IconAlert,
@@ -289,22 +289,14 @@ export function ReplyCard({
       )}
 
       {src && (
-        <div className="video-frame">
-          <video
-            key={src}
-            ref={releaseVideoOnUnmount}
-            className="video"
-            data-testid="video-player"
-            controls
-            preload={poster ? "none" : "metadata"}
-            src={src}
-            poster={poster ?? undefined}
-            aria-label={t("turn.video", { version: turn.version ?? "" })}
-            onError={() => {
-              if (!useRemote && remote && src !== remote) setUseRemote(true);
-            }}
-          />
-        </div>
+        <VideoPlayer
+          src={src}
+          poster={poster}
+          label={t("turn.video", { version: turn.version ?? "" })}
+          onError={() => {
+            if (!useRemote && remote && src !== remote) setUseRemote(true);
+          }}
+        />
       )}
       {succeeded && removed && (
         <p className="reply-note muted" data-testid="media-removed">

@@ -13,6 +13,9 @@ import { usePaintedOnce } from "../lib/perf";
 import { IconFilm, IconPencil, IconPlus, IconSearch, IconTrash, Spinner } from "./icons";
 import { ExportConversationButton } from "./export/ExportButton";
 import { IconGrid } from "./library/icons";
+import { ConversationList } from "./ConversationList";
+
+const NO_ITEMS: ConversationSummary[] = [];
 
 interface SidebarProps {
   selectedId: string | null;
@@ -112,10 +115,10 @@ export function Sidebar({
           </button>
         )}
       </div>
-      <ul className="conv-list" data-testid="conversation-list">
-        {items?.map((c) => (
+      <ConversationList
+        items={items ?? NO_ITEMS}
+        render={(c) => (
           <ConversationItem
-            key={c.id}
             item={c}
             active={c.id === selectedId}
             running={runningIds.has(c.id) || c.running}
@@ -124,8 +127,8 @@ export function Sidebar({
             onDeleted={onDeleted}
             onRenamed={onRenamed}
           />
-        ))}
-      </ul>
+        )}
+      />
       {items !== null && items.length === 0 && (
         <p className="sidebar-empty" data-testid="sidebar-empty">
           {query.trim() ? t("sidebar.noResults", { query: query.trim() }) : t("sidebar.empty")}
@@ -213,7 +216,7 @@ function ConversationItem({ item, active, running, now, onSelect, onDeleted, onR
   const meta = item.versions > 0 ? `${when} · ${t("sidebar.versions", { count: item.versions })}` : when;
 
   return (
-    <li
+    <div
       className={`conv-item${active ? " is-active" : ""}${running ? " is-running" : ""}`}
       data-testid="conversation-item"
       data-id={item.id}
@@ -294,6 +297,6 @@ function ConversationItem({ item, active, running, now, onSelect, onDeleted, onR
           </button>
         </div>
       )}
-    </li>
+    </div>
   );
 }

@@ -210,6 +210,8 @@ const en = {
     elapsed: "{{time}}",
     total: "Total {{time}}",
     video: "Generated video v{{version}}",
+    play: "Play",
+    playVideo: "Play {{name}}",
   },
   errors: {
     auth: "The API key is invalid or expired.",

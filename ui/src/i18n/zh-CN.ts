@@ -212,6 +212,8 @@ const zhCN: Strings = {
     elapsed: "{{time}}",
     total: "共 {{time}}",
     video: "生成的视频 v{{version}}",
+    play: "播放",
+    playVideo: "播放{{name}}",
   },
   errors: {
     auth: "API 密钥无效或已过期。",

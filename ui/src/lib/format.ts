@@ -1,3 +1,5 @@
+import { dateTimeFormat, relativeTimeFormat } from "./intl";
+
 /** "0:42", "3:05", "1:02:03" from milliseconds (never negative). */
 export function formatElapsed(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
@@ -13,16 +15,16 @@ export function formatRelative(then: number, now: number, lang: string, justNow:
   const diff = Math.round((then - now) / 1000);
   const abs = Math.abs(diff);
   if (abs < 45) return justNow;
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
+  const rtf = relativeTimeFormat(lang, { numeric: "auto" });
   if (abs < 3600) return rtf.format(Math.round(diff / 60), "minute");
   if (abs < 86_400) return rtf.format(Math.round(diff / 3600), "hour");
   if (abs < 7 * 86_400) return rtf.format(Math.round(diff / 86_400), "day");
-  return new Intl.DateTimeFormat(lang, { month: "short", day: "numeric", year: "numeric" }).format(then);
+  return dateTimeFormat(lang, { month: "short", day: "numeric", year: "numeric" }).format(then);
 }
 
 /** A full date and time, for tooltips. */
 export function formatDateTime(ms: number, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(ms);
+  return dateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(ms);
 }
 
 export const MAX_PROMPT_CHARS = 8000;

@@ -9,7 +9,7 @@
 //   not yet painted) is sent too, as a lower bound.
 // The backend logs marks only when the app was started with REELCHAT_PERF_LOG; otherwise its
 // first answer is `false` and no further marks are sent.
-import { useLayoutEffect } from "react";
+import { useLayoutEffect, useRef } from "react";
 import { perfMark as perfMarkCommand } from "../api/commands";
 
 let enabled: boolean | null = null;
@@ -51,4 +51,17 @@ export function useProgressPainted(taskId: string | undefined, value: number | n
     const commitMs = Date.now();
     setTimeout(() => perfMark("progress", { task: taskId, value, commit_ms: commitMs }), 0);
   }, [taskId, value, running]);
+}
+
+/**
+ * Sends `conversation` {id, turns} after an opened conversation's turns are painted: once per opening (a
+ * conversation opened again after another one is marked again).
+ */
+export function useConversationPainted(id: string | null, loadedId: string | null, turns: number): void {
+  const last = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    if (enabled === false || !id || loadedId !== id || last.current === id) return;
+    last.current = id;
+    afterNextPaint(() => perfMark("conversation", { id, turns }));
+  });
 }

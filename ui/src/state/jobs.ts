@@ -15,7 +15,12 @@ export interface LiveJob {
 
 export type Scheduler = (flush: () => void) => () => void;
 
-/** Runs `flush` on the next animation frame, or after 250 ms if frames are paused. */
+const FRAME_FALLBACK_MS = 50;
+
+/**
+ * Runs `flush` on the next animation frame, or after 50 ms if no frame comes first: frames can be paused
+ * (a hidden window) or slow (a software-rendered webview), and the progress bar must not wait for them.
+ */
 export const frameScheduler: Scheduler = (flush) => {
   let fired = false;
   const run = () => {
@@ -25,7 +30,7 @@ export const frameScheduler: Scheduler = (flush) => {
     if (frame !== null && typeof cancelAnimationFrame === "function") cancelAnimationFrame(frame);
     flush();
   };
-  const timer = setTimeout(run, 250);
+  const timer = setTimeout(run, FRAME_FALLBACK_MS);
   const frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(run) : null;
   return run;
 };
