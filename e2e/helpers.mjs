@@ -321,19 +321,15 @@ export async function assertVideoPlaysLocally(turnId, { timeout = 30_000 } = {})
   if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(mediaBase)) {
     throw new Error(`media_base_url is not a loopback http URL: ${mediaBase}`);
   }
-  const sel = turnSel(turnId, "video-player");
-  await $(sel).waitForExist({ timeout, timeoutMsg: `turn ${turnId} shows no video` });
+  const frame = turnSel(turnId, "video-player");
+  await $(frame).waitForExist({ timeout, timeoutMsg: `turn ${turnId} shows no video` });
   // The local copy may still be downloading: the card then plays the remote link, and switches
-  // to the local copy when it is saved.
+  // to the local copy when it is saved. `data-src` is what the card plays (or will play).
   let info = null;
   await browser.waitUntil(
     async () => {
-      info = await browser.execute((s) => {
-        const v = document.querySelector(s);
-        return v ? { src: v.currentSrc || v.src, readyState: v.readyState, error: v.error?.code ?? null } : null;
-      }, sel);
-      // With a poster the card uses preload="none": nothing loads until play(), like a user's click.
-      return info !== null && info.src.startsWith(mediaBase);
+      info = await browser.execute((s) => document.querySelector(s)?.dataset.src ?? null, frame);
+      return info !== null && info.startsWith(mediaBase);
     },
     {
       timeout,
@@ -341,18 +337,27 @@ export async function assertVideoPlaysLocally(turnId, { timeout = 30_000 } = {})
       timeoutMsg: `the video of turn ${turnId} does not load from ${mediaBase}`,
     },
   ).catch((e) => {
-    throw new Error(`${e.message}; video ${JSON.stringify(info)}`);
+    throw new Error(`${e.message}; card source ${JSON.stringify(info)}`);
   });
+  // Until played, a card is its poster and a play button (no <video>): play it as a user does.
+  const playButton = await $(turnSel(turnId, "video-play"));
+  if (await playButton.isExisting()) {
+    await playButton.scrollIntoView({ block: "center" });
+    await playButton.click();
+  }
+  const sel = `${frame} video`;
+  await $(sel).waitForExist({ timeout, timeoutMsg: `turn ${turnId}: no <video> after its play button` });
   const start = await browser.execute(async (s) => {
     const v = document.querySelector(s);
     v.muted = true;
     try {
       await v.play();
-      return { played: true, t: v.currentTime };
+      return { played: true, t: v.currentTime, src: v.currentSrc || v.src };
     } catch (e) {
-      return { played: false, why: String(e), t: v.currentTime };
+      return { played: false, why: String(e), t: v.currentTime, src: v.currentSrc || v.src };
     }
   }, sel);
+  if (!start.src.startsWith(mediaBase)) throw new Error(`the <video> plays ${start.src}, not the local copy`);
   if (!start.played) throw new Error(`play() was refused: ${start.why}`);
   await browser.waitUntil(
     async () => (await browser.execute((s) => document.querySelector(s).readyState, sel)) >= 2,

@@ -117,22 +117,20 @@ describe("demo flow: first run, generate, follow-ups, restart", function () {
     expect(s.steps).toEqual({ queued: "done", generating: "done", done: "done" });
     expect(s.remixOf).toBeNull();
     expect(s.errorKind).toBeNull();
-    // Until it is played the card shows its poster and one play button, without the native
-    // controls (costly in WebKit); a click on the button plays it with the controls.
+    // Until it is played the card is its poster and one play button (no <video>, no native
+    // controls); a click on the button plays it with the controls.
     const player = turnSel(ids.v1, "video-player");
     const playButton = await $(turnSel(ids.v1, "video-play"));
     await playButton.scrollIntoView({ block: "center" });
     await expect(playButton).toBeDisplayed();
-    expect(await $(player).getAttribute("controls")).toBeNull();
-    await browser.execute((sel) => {
-      document.querySelector(sel).muted = true;
-    }, player);
+    expect(await browser.execute((sel) => document.querySelectorAll(`${sel} video`).length, player)).toBe(0);
+    await expect($(`${player} img`)).toBeDisplayed();
     await playButton.click();
     await browser.waitUntil(
       () =>
         browser.execute((sel) => {
-          const v = document.querySelector(sel);
-          return v.hasAttribute("controls") && !v.paused && v.currentTime > 0.2;
+          const v = document.querySelector(`${sel} video`);
+          return v !== null && v.hasAttribute("controls") && !v.paused && v.currentTime > 0.2;
         }, player),
       { timeout: 20_000, interval: 200, timeoutMsg: "clicking the play button did not play v1 with its controls" },
     );

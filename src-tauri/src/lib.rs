@@ -33,6 +33,7 @@ pub fn run() {
         .setup(|app| {
             let state = tauri::async_runtime::block_on(open_state(app.handle()))?;
             app.manage(state);
+            commands::perf::mark_now("setup");
             Ok(())
         })
         .on_window_event(|window, event| {

@@ -149,7 +149,7 @@ describe("chatting", () => {
     push({ turn: done, done: true });
     await waitFor(() => expect(screen.getByTestId("turn").dataset["status"]).toBe("succeeded"));
     expect(screen.getByTestId("turn").dataset["version"]).toBe("1");
-    expect(screen.getByTestId("video-player").getAttribute("src")).toBe("http://127.0.0.1:4321/tok/c_1/t_1.mp4");
+    expect(screen.getByTestId("video-player").dataset["src"]).toBe("http://127.0.0.1:4321/tok/c_1/t_1.mp4");
     await waitFor(() => expect(screen.getByTestId("next-target").textContent).toContain("Will change v1"));
     expect(screen.getByTestId("send-button")).toBeTruthy();
   });

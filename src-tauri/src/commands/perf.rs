@@ -30,6 +30,12 @@ pub fn started() {
     append("main", now, None);
 }
 
+/// A mark from the backend itself, now (e.g. `setup`: the data folder is open and the window
+/// can be created).
+pub fn mark_now(name: &str) {
+    append(name, wall_ms(), None);
+}
+
 fn append(name: &str, wall_ms: f64, detail: Option<serde_json::Value>) -> bool {
     let Some(path) = log_path() else {
         return false;

@@ -85,19 +85,22 @@ describe("ReplyCard when succeeded", () => {
     card(succeededTurn({ media: { video: "c_1/t 1.mp4", preview: "c_1/t_1-poster.webp", state: "done", error: null } }), {
       parentVersion: 1,
     });
-    const video = screen.getByTestId("video-player") as HTMLVideoElement;
-    expect(video.getAttribute("src")).toBe("http://127.0.0.1:4321/tok/c_1/t%201.mp4");
-    expect(video.getAttribute("poster")).toBe("http://127.0.0.1:4321/tok/c_1/t_1-poster.webp");
-    // With a poster, nothing of the video loads until it is played (a long history keeps few live videos),
-    // and the native controls (costly in WebKit) come only with playing: one play button until then.
-    expect(video.getAttribute("preload")).toBe("none");
-    expect(video.hasAttribute("controls")).toBe(false);
+    const frame = screen.getByTestId("video-player");
+    expect(frame.dataset["src"]).toBe("http://127.0.0.1:4321/tok/c_1/t%201.mp4");
+    // Until it is played the card is its poster and one play button: no <video> (a media player each, and
+    // WebKit's costly built-in controls), so a long history keeps no live players.
+    expect(frame.querySelector("video")).toBeNull();
+    expect(frame.querySelector("img")?.getAttribute("src")).toBe("http://127.0.0.1:4321/tok/c_1/t_1-poster.webp");
+    expect(frame.querySelector("img")?.getAttribute("alt")).toBe("Generated video v1");
     const play = screen.getByTestId("video-play");
     expect(play.getAttribute("aria-label")).toBe("Play Generated video v1");
-    const played = vi.spyOn(HTMLMediaElement.prototype, "play").mockResolvedValue(undefined);
     fireEvent.click(play);
-    expect(played).toHaveBeenCalledTimes(1);
+    const video = frame.querySelector("video") as HTMLVideoElement;
+    expect(video.getAttribute("src")).toBe("http://127.0.0.1:4321/tok/c_1/t%201.mp4");
+    expect(video.getAttribute("poster")).toBe("http://127.0.0.1:4321/tok/c_1/t_1-poster.webp");
     expect(video.hasAttribute("controls")).toBe(true);
+    expect(video.autoplay).toBe(true);
+    expect(frame.querySelector("img")).toBeNull();
     expect(screen.queryByTestId("video-play")).toBeNull();
     expect(screen.getByTestId("version-badge").textContent).toBe("v1");
     expect(screen.getByTestId("remix-of").textContent).toBe("Remix of v1");
@@ -105,20 +108,44 @@ describe("ReplyCard when succeeded", () => {
     expect(screen.queryByTestId("progress")).toBeNull();
   });
 
-  it("shows the native controls as soon as the video plays by any means (keyboard, media keys)", () => {
-    card(succeededTurn({ media: { video: "c_1/t.mp4", preview: "c_1/t.webp", state: "done", error: null } }));
-    const video = screen.getByTestId("video-player") as HTMLVideoElement;
+  const noPoster = () =>
+    succeededTurn({
+      media: { video: "c_1/t.mp4", preview: null, state: "done", error: null },
+      reply: { ...succeededTurn().reply, preview_image_url: null },
+    });
+
+  it("without a poster shows the video's first frame, with the controls only once it plays", () => {
+    card(noPoster());
+    const video = screen.getByTestId("video-player").querySelector("video") as HTMLVideoElement;
+    expect(video.getAttribute("preload")).toBe("metadata");
     expect(video.hasAttribute("controls")).toBe(false);
-    fireEvent.play(video);
+    const played = vi.spyOn(HTMLMediaElement.prototype, "play").mockResolvedValue(undefined);
+    fireEvent.click(screen.getByTestId("video-play"));
+    expect(played).toHaveBeenCalledTimes(1);
     expect(video.hasAttribute("controls")).toBe(true);
+    // Played another way (keyboard, media keys): the controls come too.
+    cleanup();
+    card(noPoster());
+    const other = screen.getByTestId("video-player").querySelector("video") as HTMLVideoElement;
+    fireEvent.play(other);
+    expect(other.hasAttribute("controls")).toBe(true);
     expect(screen.queryByTestId("video-play")).toBeNull();
+  });
+
+  it("a poster that does not load gives way to the video's first frame", () => {
+    card(succeededTurn({ media: { video: "c_1/t.mp4", preview: "c_1/t.webp", state: "done", error: null } }));
+    const frame = screen.getByTestId("video-player");
+    fireEvent.error(frame.querySelector("img") as HTMLImageElement);
+    expect(frame.querySelector("img")).toBeNull();
+    expect(frame.querySelector("video")?.getAttribute("src")).toBe("http://127.0.0.1:4321/tok/c_1/t.mp4");
+    expect(screen.getByTestId("video-play")).toBeTruthy();
   });
 
   it("falls back to the remote video and preview when there is no local copy", () => {
     card(succeededTurn({ media: { video: null, preview: null, state: "failed", error: "disk full" } }));
-    const video = screen.getByTestId("video-player") as HTMLVideoElement;
-    expect(video.getAttribute("src")).toBe("https://cdn.example.test/v.mp4");
-    expect(video.getAttribute("poster")).toBe("https://cdn.example.test/p.webp");
+    const frame = screen.getByTestId("video-player");
+    expect(frame.dataset["src"]).toBe("https://cdn.example.test/v.mp4");
+    expect(frame.querySelector("img")?.getAttribute("src")).toBe("https://cdn.example.test/p.webp");
     expect(screen.getByTestId("media-failed").textContent).toBe(
       "The video could not be saved to this computer: disk full The online link still plays, but it usually expires after about a day.",
     );
@@ -148,11 +175,11 @@ describe("ReplyCard when succeeded", () => {
     expect(screen.getByTestId("head-note").textContent).toBe("Your next message changes this version");
   });
 
-  it("toggles the server text", () => {
+  it("toggles the server text", async () => {
     card(succeededTurn());
     expect(screen.queryByTestId("server-text")).toBeNull();
     fireEvent.click(screen.getByTestId("show-server-text"));
-    expect(screen.getByTestId("server-text").textContent).toContain("视频文件");
+    expect((await screen.findByTestId("server-text")).textContent).toContain("视频文件");
     expect(screen.getByTestId("show-server-text").getAttribute("aria-expanded")).toBe("true");
   });
 });

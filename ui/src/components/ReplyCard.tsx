@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, useId, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Failure, RemoteStatus, TurnRecord } from "../api/types";
 import { checkStatus, openExternal, openMediaFolder, saveVideoAs } from "../api/commands";
@@ -11,7 +11,6 @@ import { useCopy } from "../hooks/useCopy";
 import { useProgressPainted } from "../lib/perf";
 import { Stepper } from "./Stepper";
 import { VideoPlayer } from "./VideoPlayer";
-import { ServerText } from "./ServerText";
 import {
   IconAlert,
   IconBranch,
@@ -27,6 +26,10 @@ import {
   IconSparkles,
   Spinner,
 } from "./icons";
+
+// The markdown renderer is most of the bundle and only shown on demand: loaded the first time a reply's
+// text is opened, so start-up parses and keeps less script.
+const ServerText = lazy(() => import("./ServerText").then((m) => ({ default: m.ServerText })));
 
 export interface ReplyCardProps {
   conversationId: string;
@@ -414,7 +417,17 @@ export function ReplyCard({
         )}
       </footer>
 
-      {showText && <ServerText content={turn.content} />}
+      {showText && (
+        <Suspense
+          fallback={
+            <div className="server-text">
+              <Spinner size={12} label={t("app.loading")} />
+            </div>
+          }
+        >
+          <ServerText content={turn.content} />
+        </Suspense>
+      )}
     </article>
   );
 }

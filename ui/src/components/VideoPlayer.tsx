@@ -12,22 +12,26 @@ interface VideoPlayerProps {
 }
 
 /**
- * A reply's video. WebKit's built-in media controls are a whole script world per `<video controls>` that
- * is not given back when the element goes away (measured: ~9 MB per card shown, so browsing a long history
- * grew the app by gigabytes). So a card starts as its poster with one play button, and only a video the
- * user plays gets the native controls.
+ * A reply's video: its poster and one play button until the user plays it. A `<video>` costs WebKit a
+ * media player (GStreamer) and, with `controls`, a whole script world for the built-in controls that is not
+ * given back when the element goes away: measured, ~9 MB per card shown, so browsing a long history grew
+ * the app by gigabytes. So a card is a picture until played; without a poster it is a `<video>` showing
+ * its first frame, still without the controls until played.
+ *
+ * `data-src` on the frame is the source it plays (or will play), for tests and tools.
  */
 export function VideoPlayer({ src, poster, label, onError }: VideoPlayerProps) {
   const { t } = useTranslation();
   const [active, setActive] = useState(false);
-  const video = useRef<HTMLVideoElement | null>(null);
-  const [activeSrc, setActiveSrc] = useState(src);
-  if (activeSrc !== src) {
+  const [posterFailed, setPosterFailed] = useState(false);
+  const [shown, setShown] = useState({ src, poster });
+  if (shown.src !== src || shown.poster !== poster) {
     // A new source (the local copy replaced the remote link): back to the poster.
-    setActiveSrc(src);
+    setShown({ src, poster });
     setActive(false);
+    setPosterFailed(false);
   }
-
+  const video = useRef<HTMLVideoElement | null>(null);
   const ref = useCallback((el: HTMLVideoElement | null) => {
     video.current = el;
     return releaseVideoOnUnmount(el);
@@ -35,26 +39,32 @@ export function VideoPlayer({ src, poster, label, onError }: VideoPlayerProps) {
 
   function play() {
     setActive(true);
-    // In the click itself, so the platform counts it as the user's gesture.
+    // A video already in the page plays within the click itself (the user's gesture); one that replaces
+    // the poster starts through `autoPlay`.
     void video.current?.play().catch(() => undefined);
   }
 
+  const pictureOnly = !active && poster !== null && !posterFailed;
   return (
-    <div className="video-frame">
-      <video
-        key={src}
-        ref={ref}
-        className="video"
-        data-testid="video-player"
-        controls={active}
-        // With a poster nothing is fetched until play; without one, the first frame is shown.
-        preload={poster ? "none" : "metadata"}
-        src={src}
-        poster={poster ?? undefined}
-        aria-label={label}
-        onPlay={() => setActive(true)}
-        onError={onError}
-      />
+    <div className="video-frame" data-testid="video-player" data-src={src} data-state={active ? "playing" : "poster"}>
+      {pictureOnly ? (
+        <img className="video-poster" src={poster} alt={label} onError={() => setPosterFailed(true)} />
+      ) : (
+        <video
+          key={src}
+          ref={ref}
+          className="video"
+          controls={active}
+          autoPlay={active}
+          // Played, or without a (working) poster: its first frame stands in for one.
+          preload="metadata"
+          src={src}
+          poster={poster ?? undefined}
+          aria-label={label}
+          onPlay={() => setActive(true)}
+          onError={onError}
+        />
+      )}
       {!active && (
         <button
           type="button"

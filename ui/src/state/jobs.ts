@@ -15,11 +15,12 @@ export interface LiveJob {
 
 export type Scheduler = (flush: () => void) => () => void;
 
-const FRAME_FALLBACK_MS = 50;
+const FRAME_FALLBACK_MS = 16;
 
 /**
- * Runs `flush` on the next animation frame, or after 50 ms if no frame comes first: frames can be paused
- * (a hidden window) or slow (a software-rendered webview), and the progress bar must not wait for them.
+ * Runs `flush` on the next animation frame, or after 16 ms (one frame at 60 Hz) if no frame comes first:
+ * frames can be paused (a hidden window) or slow to wake (a software-rendered webview), and the progress bar
+ * must not wait for them.
  */
 export const frameScheduler: Scheduler = (flush) => {
   let fired = false;
