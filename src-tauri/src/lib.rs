@@ -31,6 +31,7 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(navigation::guard())
         .setup(|app| {
+            commands::perf::mark_now("setup-start");
             let state = tauri::async_runtime::block_on(open_state(app.handle()))?;
             app.manage(state);
             commands::perf::mark_now("setup");

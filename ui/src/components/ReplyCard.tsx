@@ -253,7 +253,8 @@ export function ReplyCard({
             aria-valuenow={progress}
             data-testid="progress"
           >
-            <div className="progress-fill" style={{ width: `${progress}%` }} />
+            {/* Scaled, not resized: a transform moves on the compositor without a layout per frame. */}
+            <div className="progress-fill" style={{ transform: `scaleX(${progress / 100})` }} />
           </div>
           <span className="progress-text">{reply.progress !== null ? `${progress}%` : t("turn.waiting")}</span>
         </div>

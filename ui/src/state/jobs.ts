@@ -1,7 +1,7 @@
 // The live state of generation jobs, app-wide and keyed by turn id. Each job's Channel pushes its
-// updates here, so switching conversation never loses them. Updates arrive up to ~30/s; they are
-// coalesced and applied at most once per animation frame (with a timer fallback for hidden
-// windows, where animation frames pause).
+// updates here, so switching conversation never loses them. Updates arrive up to ~60/s; they are
+// coalesced and applied at most once per animation frame (with a one-frame timer fallback for
+// windows whose frames are paused or slow).
 import { useCallback, useSyncExternalStore } from "react";
 import type { AppError, JobUpdate, RunningJob, TurnRecord } from "../api/types";
 
