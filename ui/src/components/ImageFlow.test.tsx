@@ -185,6 +185,8 @@ describe("image to video", () => {
     await openChat();
     fireEvent.click(screen.getByTestId("attach-button"));
     await waitFor(() => expect(invoke).toHaveBeenCalledWith("pick_image", expect.anything()));
+    // The button is busy until the (cancelled) picker's answer is handled; a click before that is ignored.
+    await waitFor(() => expect((screen.getByTestId("attach-button") as HTMLButtonElement).disabled).toBe(false));
     expect(screen.queryByTestId("attachment-chip")).toBeNull();
     handlers["pick_image"] = () => {
       throw { kind: "invalid_input", message: "not a PNG, JPEG or WebP image", retry_after_secs: null };
