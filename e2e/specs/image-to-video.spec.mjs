@@ -174,6 +174,10 @@ describe("image to video and the server's models (demo)", function () {
     lang = other;
     const suffix = other === "en" ? "dark-en" : "dark-zh";
     // The rejected conversation is the newest: it opens first in the sidebar.
+    await browser.waitUntil(async () => (await $$(tid("conversation-item"))).length >= 2, {
+      timeout: 10_000,
+      timeoutMsg: "the sidebar does not list both conversations",
+    });
     await (await $$(tid("conversation-item")))[0].click();
     await waitForTurnStatus(ids.rejected, "failed", { timeout: 10_000 });
     const s = await browser.execute((sel) => document.querySelector(sel)?.textContent ?? "", turnSel(ids.rejected, "error-message"));
