@@ -1,15 +1,8 @@
+import { fakeLayout } from "../test/fakeLayout";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { act, cleanup, render, screen } from "@testing-library/react";
 import type { ConversationSummary } from "../api/types";
 import { ConversationList } from "./ConversationList";
-
-// jsdom has no layout: the virtualizer reads the viewport from clientHeight and each row from offsetHeight;
-// the ResizeObserver never fires.
-class QuietResizeObserver {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-}
 
 afterEach(() => {
   cleanup();
@@ -36,16 +29,7 @@ const mount = () =>
 
 describe("ConversationList", () => {
   it("keeps only the rows near the viewport in the DOM for 500 conversations", async () => {
-    vi.stubGlobal("ResizeObserver", QuietResizeObserver);
-    let top = 0;
-    vi.spyOn(HTMLElement.prototype, "offsetHeight", "get").mockImplementation(function (this: HTMLElement) {
-      return this.classList.contains("conv-slot") ? 54 : 0;
-    });
-    vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(540);
-    vi.spyOn(HTMLElement.prototype, "scrollTop", "get").mockImplementation(() => top);
-    vi.spyOn(HTMLElement.prototype, "scrollTop", "set").mockImplementation((v: number) => {
-      top = v;
-    });
+    const scrollTo = fakeLayout("conv-slot", 54, 540);
     mount();
     const list = screen.getByTestId("conversation-list");
     expect(list.getAttribute("data-count")).toBe("500");
@@ -57,7 +41,7 @@ describe("ConversationList", () => {
     // Scrolled to the middle: the rows there are rendered, the first ones are gone, and spacers keep the
     // list's full height.
     await act(async () => {
-      top = 54 * 250;
+      scrollTo(54 * 250);
       list.dispatchEvent(new Event("scroll"));
       await new Promise((r) => setTimeout(r, 50));
     });

@@ -1,15 +1,8 @@
+import { fakeLayout } from "../test/fakeLayout";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { MessageList } from "./MessageList";
 import { VirtualTurns } from "./VirtualTurns";
-
-// jsdom has no layout: the virtualizer reads the viewport from clientHeight and each row from offsetHeight;
-// the ResizeObserver never fires.
-class QuietResizeObserver {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-}
 
 afterEach(() => {
   cleanup();
@@ -29,17 +22,8 @@ function mountList() {
 
 describe("VirtualTurns", () => {
   it("keeps only the rows near the viewport in the DOM for a 1000-turn conversation", async () => {
-    vi.stubGlobal("ResizeObserver", QuietResizeObserver);
-    let top = 0;
     // Each row is 600 px high once measured (the estimate is 420); the viewport is 600 px.
-    vi.spyOn(HTMLElement.prototype, "offsetHeight", "get").mockImplementation(function (this: HTMLElement) {
-      return this.classList.contains("turn-row") ? 600 : 0;
-    });
-    vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(600);
-    vi.spyOn(HTMLElement.prototype, "scrollTop", "get").mockImplementation(() => top);
-    vi.spyOn(HTMLElement.prototype, "scrollTop", "set").mockImplementation((v: number) => {
-      top = v;
-    });
+    const scrollTo = fakeLayout("turn-row", 600, 600);
     mountList();
     const rows = await screen.findAllByTestId("row");
     expect(rows.length).toBeGreaterThan(0);
@@ -47,7 +31,7 @@ describe("VirtualTurns", () => {
     expect(rows.map((r) => r.textContent)).toContain("turn-0");
     // Scrolled far down: the rows there are rendered, the first ones are gone.
     await act(async () => {
-      top = 600 * 500;
+      scrollTo(600 * 500);
       screen.getByTestId("message-list").dispatchEvent(new Event("scroll"));
       await new Promise((r) => setTimeout(r, 50));
     });
