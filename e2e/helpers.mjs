@@ -350,6 +350,10 @@ export async function assertVideoPlaysLocally(turnId, { timeout = 30_000 } = {})
   const start = await browser.execute(async (s) => {
     const v = document.querySelector(s);
     v.muted = true;
+    // The play button already started the clip (autoplay); on a slow run a 3-second clip can
+    // reach its end before this check, and an ended video does not advance. Rewind first.
+    v.pause();
+    v.currentTime = 0;
     try {
       await v.play();
       return { played: true, t: v.currentTime, src: v.currentSrc || v.src };
@@ -364,7 +368,16 @@ export async function assertVideoPlaysLocally(turnId, { timeout = 30_000 } = {})
     { timeout, interval: 200, timeoutMsg: `the video of turn ${turnId} does not load from ${mediaBase}` },
   );
   await browser.waitUntil(
-    async () => (await browser.execute((s) => document.querySelector(s).currentTime, sel)) > start.t + 0.2,
+    async () =>
+      browser.execute(
+        (s, t0) => {
+          const v = document.querySelector(s);
+          // Played to its end since the check began also counts as playing.
+          return v.currentTime > t0 + 0.2 || (v.ended && v.currentTime > t0);
+        },
+        sel,
+        start.t,
+      ),
     { timeout: 15_000, interval: 200, timeoutMsg: `the video of turn ${turnId} does not advance after play()` },
   );
   const end = await browser.execute((s) => {

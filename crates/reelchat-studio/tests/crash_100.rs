@@ -52,8 +52,11 @@ impl JobObserver for SeenLog {
         }
         for task in &u.turn.reply.task_ids {
             if self.written.lock().unwrap().insert(task.clone()) {
+                // One write per record: `writeln!` on a File writes each piece separately,
+                // and a kill between them leaves a torn line that the next child continues.
+                let line = format!("{} {} {task}\n", u.conversation_id, u.turn.id);
                 let mut f = self.file.lock().unwrap();
-                writeln!(f, "{} {} {task}", u.conversation_id, u.turn.id).unwrap();
+                f.write_all(line.as_bytes()).unwrap();
                 f.sync_data().unwrap();
             }
         }
@@ -75,14 +78,19 @@ fn crash_child() {
         while ids.len() < SLOTS {
             ids.push(studio.create().unwrap().id);
         }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(seen_file(&dir))
+            .unwrap();
+        // Should a kill still have torn the last record, end it so ours start on a new line
+        // (the torn one then has too few fields and is not read).
+        let before = std::fs::read(seen_file(&dir)).unwrap();
+        if before.last().is_some_and(|b| *b != b'\n') {
+            file.write_all(b"\n").unwrap();
+        }
         let log = Arc::new(SeenLog {
-            file: Mutex::new(
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(seen_file(&dir))
-                    .unwrap(),
-            ),
+            file: Mutex::new(file),
             written: Mutex::default(),
         });
         println!("\nREADY");
@@ -148,6 +156,9 @@ fn seen(dir: &Path) -> Vec<(String, String, String)> {
         .lines()
         .filter_map(|l| {
             let mut parts = l.split(' ');
+            if l.split(' ').count() != 3 {
+                return None; // a torn record
+            }
             Some((
                 parts.next()?.to_owned(),
                 parts.next()?.to_owned(),
