@@ -7,6 +7,7 @@ mod dropped;
 mod locale;
 mod navigation;
 mod observer;
+pub mod renderer;
 mod state;
 
 use std::sync::atomic::{AtomicBool, Ordering};
