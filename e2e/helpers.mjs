@@ -316,6 +316,37 @@ export async function waitForTurnStatus(turnId, status, { timeout = 60_000 } = {
  * Checks that the turn's <video> plays the LOCAL copy: its source is under the app's media
  * server (media_base_url), and after play() (muted) it loads (readyState ≥ 2) and currentTime advances.
  */
+/**
+ * Clicks a button in the message list once the list has stopped scrolling (opening a chat, or a
+ * version from the library, scrolls it as rows are measured): a click during that scroll lands on
+ * whatever moved under the pointer. Re-clicks once if `opened` does not appear.
+ */
+export async function clickInSettledList(selector, opened, { timeout = 10_000 } = {}) {
+  const position = () =>
+    browser.execute(() => document.querySelector('[data-testid="message-list"]')?.scrollTop ?? 0);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const button = await $(selector);
+    await button.waitForExist({ timeout, timeoutMsg: `no ${selector}` });
+    await button.scrollIntoView({ block: "center" });
+    let last = await position();
+    let still = 0;
+    await browser.waitUntil(
+      async () => {
+        const now = await position();
+        still = Math.abs(now - last) < 1 ? still + 1 : 0;
+        last = now;
+        return still >= 5;
+      },
+      { timeout, interval: 100, timeoutMsg: "the message list keeps scrolling" },
+    );
+    await button.scrollIntoView({ block: "center" });
+    await button.click();
+    const shown = await (await $(opened)).waitForDisplayed({ timeout: attempt === 0 ? 5_000 : timeout }).catch(() => false);
+    if (shown) return;
+  }
+  throw new Error(`${opened} not displayed after clicking ${selector} twice`);
+}
+
 export async function assertVideoPlaysLocally(turnId, { timeout = 30_000 } = {}) {
   const mediaBase = await invoke("media_base_url");
   if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(mediaBase)) {

@@ -139,26 +139,33 @@ def large(path):
 
 def latency(log_path, stamp_paths):
     marks = []
+    # When the backend handed each value to the webview's channel (the app's own mark).
+    handed = {}
     with open(log_path) as f:
         for line in f:
             try:
                 m = json.loads(line)
             except json.JSONDecodeError:
                 continue
+            if m.get("mark") == "progress-sent" and m.get("detail"):
+                d = m["detail"]
+                handed.setdefault(d["task"], []).append((float(m["wall_ms"]), int(d["value"])))
             if m.get("mark") == "progress" and m.get("detail"):
                 d = m["detail"]
-                marks.append((d["task"], int(d["value"]), float(m["wall_ms"]), float(d.get("commit_ms") or m["wall_ms"])))
-    print(f"{'speed':<10} {'deltas/s':>8} {'values':>6} {'painted':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'last value ms':>13} {'DOM p50/p95':>12}")
+                received = d.get("received_ms")
+                marks.append((d["task"], int(d["value"]), float(m["wall_ms"]), float(d.get("commit_ms") or m["wall_ms"]),
+                              float(received) if received is not None else None))
+    print(f"{'speed':<10} {'deltas/s':>8} {'values':>6} {'painted':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'last value ms':>13} {'DOM p50/p95':>12} {'app p50/p95':>12} {'page p50/p95':>12}")
     for sp in stamp_paths:
         with open(sp) as f:
             run = json.load(f)
-        lat, commit, sent, painted, tails, rates = [], [], 0, 0, [], []
+        lat, commit, app, page, sent, painted, tails, rates = [], [], [], [], 0, 0, [], []
         by_task = {}
         for s in run["stamps"]:
             by_task.setdefault(s["task_id"], []).append(s)
         for task, stamps in by_task.items():
-            paints = sorted((t, v, c) for (k, v, t, c) in marks if k == task)
-            painted += len({v for _, v, _ in paints})
+            paints = sorted((t, v, c, r) for (k, v, t, c, r) in marks if k == task)
+            painted += len({p[1] for p in paints})
             highest = -1
             for s in stamps:
                 # A dip below an earlier value never shows (progress is a running max).
@@ -166,10 +173,15 @@ def latency(log_path, stamp_paths):
                     continue
                 highest = s["value"]
                 sent += 1
-                shown = [(t, c) for t, v, c in paints if v >= s["value"] and t >= s["sent_ms"] - 1]
+                shown = [(t, c, r) for t, v, c, r in paints if v >= s["value"] and t >= s["sent_ms"] - 1]
+                out = [t for t, v in handed.get(task, []) if v >= s["value"] and t >= s["sent_ms"] - 1]
+                if out:
+                    app.append(max(0.0, min(out) - s["sent_ms"]))
                 if shown:
                     lat.append(max(0.0, shown[0][0] - s["sent_ms"]))
                     commit.append(max(0.0, shown[0][1] - s["sent_ms"]))
+                    if shown[0][2] is not None:
+                        page.append(max(0.0, shown[0][2] - s["sent_ms"]))
             if stamps and paints:
                 tails.append(paints[-1][0] - stamps[-1]["sent_ms"])
             if len(stamps) > 1 and run["speed"] == "flood":
@@ -180,7 +192,9 @@ def latency(log_path, stamp_paths):
         p50, p95, mx = pct(lat, 50), pct(lat, 95), max(lat) if lat else float("nan")
         tail = statistics.median(tails) if tails else float("nan")
         dom = f"{pct(commit, 50):.1f}/{pct(commit, 95):.1f}"
-        print(f"{run['speed']:<10} {rate:>8} {sent:>6} {painted:>7} {p50:>7.1f} {p95:>7.1f} {mx:>7.1f} {tail:>13.1f} {dom:>12}")
+        handed_off = f"{pct(app, 50):.1f}/{pct(app, 95):.1f}" if app else "–"
+        reached = f"{pct(page, 50):.1f}/{pct(page, 95):.1f}" if page else "–"
+        print(f"{run['speed']:<10} {rate:>8} {sent:>6} {painted:>7} {p50:>7.1f} {p95:>7.1f} {mx:>7.1f} {tail:>13.1f} {dom:>12} {handed_off:>12} {reached:>12}")
         emit({"suite": "latency", "name": f"{run['speed']}.p50", "value": round(p50, 1), "unit": "ms"})
         emit({"suite": "latency", "name": f"{run['speed']}.p95", "value": round(p95, 1), "unit": "ms",
               "samples": len(lat), "values_sent": sent, "values_painted": painted})
@@ -189,7 +203,9 @@ def latency(log_path, stamp_paths):
         emit({"suite": "latency", "name": f"{run['speed']}.last_value", "value": round(tail, 1), "unit": "ms"})
     print("values: progress values sent (new maxima); painted: distinct values the card showed (coalesced per frame);")
     print("latency: relay send → the first task after the frame that drew that value (or a higher one);")
-    print("last value: the same for the final value; DOM: relay send → React commit (before paint), a lower bound.")
+    print("last value: the same for the final value; DOM: relay send → React commit (before paint), a lower bound;")
+    print("app: relay send → the app handed the value to the webview's channel (the backend's share);")
+    print("page: relay send → the update carrying it reached the page's job store (backend + IPC).")
 
 
 if __name__ == "__main__":

@@ -86,6 +86,13 @@ async function bubbleImageLoaded(turnId) {
       }, turnSel(turnId, "user-image")),
     { timeout: 10_000, timeoutMsg: `the image on turn ${turnId}'s bubble does not load` },
   );
+  // Loaded is not yet painted: WebKit decodes a large picture off the main thread and paints it
+  // a few frames later. Wait for the decode, then two frames, so a screenshot shows it.
+  await browser.executeAsync((sel, done) => {
+    const img = document.querySelector(sel);
+    const frames = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+    img.decode().then(frames, frames);
+  }, turnSel(turnId, "user-image"));
 }
 
 describe("image to video and the server's models (demo)", function () {

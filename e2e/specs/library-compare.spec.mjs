@@ -22,6 +22,7 @@ import {
   typeInto,
   waitForAppReady,
   waitForTurnStatus,
+  clickInSettledList,
 } from "../helpers.mjs";
 
 const FIRST = "生成一段高清的,牛马跳舞的视频";
@@ -123,11 +124,7 @@ async function openLibrary() {
 
 /** Opens the compare view from v2's card in the chat and waits until both videos can play. */
 async function openCompareFromChat(turnId) {
-  const button = await $(turnSel(turnId, "compare-with"));
-  await button.waitForExist({ timeout: 10_000, timeoutMsg: "no “compare with…” on the version's card" });
-  await button.scrollIntoView({ block: "center" });
-  await button.click();
-  await (await byTestId("compare-dialog")).waitForDisplayed({ timeout: 10_000 });
+  await clickInSettledList(turnSel(turnId, "compare-with"), tid("compare-dialog"));
   let last = null;
   await browser
     .waitUntil(

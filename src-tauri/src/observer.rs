@@ -47,6 +47,17 @@ impl JobObserver for ChannelObserver {
     fn update(&self, update: &JobUpdate) {
         // The webview may have gone (reloaded): the job runs on regardless.
         let _ = self.channel.send(update.clone());
+        if crate::commands::perf::enabled() {
+            // Stream-to-screen latency split (scripts/perf.d/40-latency): when the backend
+            // handed this progress value to the webview.
+            let reply = &update.turn.reply;
+            if let (Some(task), Some(value)) = (&reply.task, reply.progress) {
+                crate::commands::perf::mark_now_with(
+                    "progress-sent",
+                    serde_json::json!({ "task": task.id, "value": value }),
+                );
+            }
+        }
         if update.done {
             if let Some(state) = self.app.try_state::<AppState>() {
                 emit_jobs_changed(&self.app, &state.studio);

@@ -36,6 +36,16 @@ pub fn mark_now(name: &str) {
     append(name, wall_ms(), None);
 }
 
+/// True when marks are logged (the app was started with `REELCHAT_PERF_LOG`).
+pub fn enabled() -> bool {
+    log_path().is_some()
+}
+
+/// A mark from the backend with a detail, now.
+pub fn mark_now_with(name: &str, detail: serde_json::Value) {
+    append(name, wall_ms(), Some(detail));
+}
+
 fn append(name: &str, wall_ms: f64, detail: Option<serde_json::Value>) -> bool {
     let Some(path) = log_path() else {
         return false;

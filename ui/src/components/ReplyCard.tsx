@@ -124,7 +124,7 @@ export function ReplyCard({
       : null;
   const showProgress = running || (!succeeded && reply.progress !== null);
   const progress = Math.max(0, Math.min(100, reply.progress ?? 0));
-  useProgressPainted(task?.id, reply.progress, running);
+  useProgressPainted(task?.id, reply.progress, running, () => jobStore.receivedAt(turn.id));
 
   async function doCheck() {
     setChecking(true);

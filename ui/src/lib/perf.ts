@@ -44,12 +44,22 @@ export function usePaintedOnce(name: string, when: boolean, detail?: () => Recor
   });
 }
 
-/** Sends `progress` {task, value} after a running card showing a new progress value is painted. */
-export function useProgressPainted(taskId: string | undefined, value: number | null, running: boolean): void {
+/**
+ * Sends `progress` {task, value} after a running card showing a new progress value is painted, with
+ * `commit_ms` (the DOM updated) and `received_ms` (`receivedAt()`: when the update reached the page).
+ */
+export function useProgressPainted(
+  taskId: string | undefined,
+  value: number | null,
+  running: boolean,
+  receivedAt: () => number | undefined = () => undefined,
+): void {
   useLayoutEffect(() => {
     if (!running || value === null || !taskId || enabled === false) return;
     const commitMs = Date.now();
-    setTimeout(() => perfMark("progress", { task: taskId, value, commit_ms: commitMs }), 0);
+    const receivedMs = receivedAt() ?? null;
+    setTimeout(() => perfMark("progress", { task: taskId, value, commit_ms: commitMs, received_ms: receivedMs }), 0);
+    // `receivedAt` is read at the commit; a new function each render must not re-run the effect.
   }, [taskId, value, running]);
 }
 

@@ -59,11 +59,14 @@ export class JobStore {
   private settleListeners = new Set<SettleListener>();
   private saveErrorListeners = new Set<SaveErrorListener>();
   private cancelFlush: (() => void) | null = null;
+  /** When each turn's latest channel update arrived (wall clock, ms): for the latency marks. */
+  private received = new Map<string, number>();
 
   constructor(private readonly schedule: Scheduler = frameScheduler) {}
 
   /** An update from a job's channel: applied on the next frame. */
   push = (update: JobUpdate): void => {
+    this.received.set(update.turn.id, Date.now());
     const job: LiveJob = {
       conversationId: update.conversation_id,
       turn: update.turn,
@@ -135,6 +138,11 @@ export class JobStore {
     this.emit();
   }
 
+  /** When the latest channel update of a turn arrived (wall clock, ms). */
+  receivedAt(turnId: string): number | undefined {
+    return this.received.get(turnId);
+  }
+
   get(turnId: string): LiveJob | undefined {
     return this.jobs.get(turnId);
   }
@@ -157,6 +165,7 @@ export class JobStore {
     for (const [id, job] of this.jobs) {
       if (job.conversationId === conversationId) {
         this.jobs.delete(id);
+        this.received.delete(id);
         changed = true;
       }
     }
@@ -172,6 +181,7 @@ export class JobStore {
     this.cancelFlush = null;
     this.jobs.clear();
     this.pending.clear();
+    this.received.clear();
     this.byConversation.clear();
     this.running = EMPTY as unknown as readonly RunningJob[];
     this.emit();
