@@ -154,16 +154,9 @@ fn seen(dir: &Path) -> Vec<(String, String, String)> {
     let whole = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
     whole
         .lines()
-        .filter_map(|l| {
-            let mut parts = l.split(' ');
-            if l.split(' ').count() != 3 {
-                return None; // a torn record
-            }
-            Some((
-                parts.next()?.to_owned(),
-                parts.next()?.to_owned(),
-                parts.next()?.to_owned(),
-            ))
+        .filter_map(|l| match l.split(' ').collect::<Vec<_>>()[..] {
+            [conversation, turn, task] => Some((conversation.into(), turn.into(), task.into())),
+            _ => None, // a torn record
         })
         .collect()
 }
